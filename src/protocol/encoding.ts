@@ -1,0 +1,42 @@
+/** Byte encodings used on the wire: standard base64 (C2SP notes, signatures) and lowercase hex (statement hashes). */
+import { Buffer } from 'node:buffer';
+import { FormatError } from './errors.js';
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+const HEX = /^(?:[0-9a-f]{2})*$/;
+
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** Strict standard base64 (padded, no whitespace): Buffer.from alone would silently skip bad characters. */
+export function fromBase64(text: string, what = 'value'): Uint8Array {
+  if (typeof text !== 'string' || !BASE64.test(text)) throw new FormatError('encoding.base64', `${what} is not valid base64`);
+  return new Uint8Array(Buffer.from(text, 'base64'));
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
+}
+
+export function fromHex(text: string, what = 'value'): Uint8Array {
+  if (typeof text !== 'string' || !HEX.test(text)) throw new FormatError('encoding.hex', `${what} is not lowercase hex`);
+  return new Uint8Array(Buffer.from(text, 'hex'));
+}
+
+export function utf8(text: string): Uint8Array {
+  return new Uint8Array(Buffer.from(text, 'utf8'));
+}
+
+export function fromUtf8(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+}
