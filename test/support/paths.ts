@@ -7,7 +7,11 @@ function findRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   while (!existsSync(join(dir, 'package.json'))) {
     const up = dirname(dir);
-    if (up === dir) throw new Error('test support: cannot find the project root (no package.json above ' + dir + ')');
+    // Compiled elsewhere (tsc --outDir /tmp/…): fall back to the working directory, where npm runs tests.
+    if (up === dir) {
+      if (existsSync(join(process.cwd(), 'package.json'))) return process.cwd();
+      throw new Error('test support: cannot find the project root (no package.json above ' + dir + ')');
+    }
     dir = up;
   }
   return dir;
