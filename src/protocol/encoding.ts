@@ -9,10 +9,15 @@ export function toBase64(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 }
 
-/** Strict standard base64 (padded, no whitespace): Buffer.from alone would silently skip bad characters. */
+/**
+ * Strict standard base64 (padded, no whitespace, canonical): Buffer.from alone would silently skip bad characters
+ * and ignore non-zero padding bits, letting two different strings stand for the same bytes.
+ */
 export function fromBase64(text: string, what = 'value'): Uint8Array {
   if (typeof text !== 'string' || !BASE64.test(text)) throw new FormatError('encoding.base64', `${what} is not valid base64`);
-  return new Uint8Array(Buffer.from(text, 'base64'));
+  const bytes = Buffer.from(text, 'base64');
+  if (bytes.toString('base64') !== text) throw new FormatError('encoding.base64', `${what} is not canonical base64 (non-zero padding bits)`);
+  return new Uint8Array(bytes);
 }
 
 export function toHex(bytes: Uint8Array): string {

@@ -133,8 +133,12 @@ export function statementSigningBytes(unsigned: UnsignedStatement): Uint8Array {
   return concatBytes(utf8(STATEMENT_SIGNING_PREFIX), canonicalBytes(rest));
 }
 
-/** Signs a statement. The envelope is checked first: nobody signs what a verifier would refuse. */
-export function signStatement(unsigned: UnsignedStatement, key: SigningKey): HashedStatement {
+/**
+ * Signs a statement (a signature already on it is replaced). The envelope is checked first:
+ * nobody signs what a verifier would refuse.
+ */
+export function signStatement(statement: UnsignedStatement, key: SigningKey): HashedStatement {
+  const { sig: _old, ...unsigned } = statement as Statement;
   checkEnvelope(unsigned, false);
   const sig = toBase64(sign(key, statementSigningBytes(unsigned)));
   return hashStatement({ ...unsigned, sig });
