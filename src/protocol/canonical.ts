@@ -6,12 +6,59 @@ import canonicalize from 'canonicalize';
 import { FormatError } from './errors.js';
 import { utf8 } from './encoding.js';
 
-/** The canonical text of a JSON value. Refuses what JSON cannot carry (undefined, functions, NaN, Infinity). */
+function refuse(path: string, what: string): never {
+  throw new FormatError('json.canonical', `cannot canonicalize: ${path} is ${what}, which JSON cannot carry`);
+}
+
+function isPlainObject(value: object): boolean {
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * Refuses, before signing, what the `canonicalize` package would let through silently or wrongly:
+ * a function or symbol inside an array is dropped (or yields `{"a":undefined}` in an object), undefined in an
+ * array becomes null, a bigint throws a bare TypeError, and a Map, Date or Uint8Array is turned into something
+ * else than what the caller holds. A signature must cover exactly the value the caller meant.
+ * An object member whose value is undefined is an absent member, as in JSON.stringify and TypeScript's optional fields.
+ */
+function assertJson(value: unknown, path: string, stack: Set<object>): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) refuse(path, String(value));
+      return;
+    case 'undefined':
+      return refuse(path, 'undefined');
+    case 'object':
+      break;
+    default:
+      return refuse(path, `a ${typeof value}`);
+  }
+  if (value === null) return;
+  if (stack.has(value)) refuse(path, 'a circular reference');
+  stack.add(value);
+  if (Array.isArray(value)) {
+    value.forEach((item: unknown, i) => assertJson(item, `${path}[${i}]`, stack));
+  } else {
+    if (!isPlainObject(value)) refuse(path, `a ${value.constructor?.name ?? 'non-plain'} object`);
+    for (const [key, member] of Object.entries(value)) {
+      if (member !== undefined) assertJson(member, `${path}.${key}`, stack);
+    }
+  }
+  stack.delete(value);
+}
+
+/** The canonical text of a JSON value. Refuses what JSON cannot carry (undefined, functions, NaN, Infinity, …). */
 export function canonicalJson(value: unknown): string {
+  assertJson(value, '$', new Set());
   let text: string | undefined;
   try {
     text = canonicalize(value);
   } catch (e) {
+    // What the walk above does not check: lone surrogates in strings.
     throw new FormatError('json.canonical', `cannot canonicalize: ${(e as Error).message}`);
   }
   if (text === undefined) throw new FormatError('json.canonical', 'cannot canonicalize: value is not JSON');
