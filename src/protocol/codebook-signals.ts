@@ -34,6 +34,7 @@ export const ACTION_ENTRIES: readonly CodeEntry[] = [
 
 /** How a party answered a request. */
 export const OUTCOME_ENTRIES: readonly CodeEntry[] = [
+  entry('accepted', 'Accepted', 'Принято', 'Chấp nhận'),
   entry('action-taken', 'Action taken', 'Меры приняты', 'Đã thực hiện biện pháp'),
   entry('partially-done', 'Partially done', 'Выполнено частично', 'Đã thực hiện một phần'),
   entry('investigating', 'Investigation under way', 'Ведётся расследование', 'Đang điều tra'),
