@@ -6,7 +6,7 @@
  * Its hash — the RFC 6962 leaf hash of that leaf, in lowercase hex — is how other statements refer to it.
  * See docs/protocol.md for the normative description.
  */
-import { canonicalBytes } from './canonical.js';
+import { canonicalBytes, canonicalJson } from './canonical.js';
 import { concatBytes, fromBase64, toBase64, toHex, utf8 } from './encoding.js';
 import { FormatError, SignatureError } from './errors.js';
 import { sign, verify, type PublicKey, type SigningKey } from './keys.js';
@@ -146,9 +146,21 @@ export function signStatement(statement: UnsignedStatement, key: SigningKey): Ha
 
 /** Computes a signed statement's leaf and hash (no signature check). */
 export function hashStatement(statement: Statement): HashedStatement {
-  const leaf = canonicalBytes(statement);
+  return hashWithSigningBytes(statement).hashed;
+}
+
+/**
+ * The leaf and the signing bytes together, canonicalizing once (the audit does this for every statement).
+ * In JCS order "sig" sorts just before "time", and nothing after the top-level "time" (to, type, v) can hold
+ * an object, so the last ',"time":' in the unsigned form is where the signature goes.
+ */
+export function hashWithSigningBytes(statement: Statement): { hashed: HashedStatement; signingBytes: Uint8Array } {
+  const { sig, ...unsigned } = statement;
+  const unsignedText = canonicalJson(unsigned);
+  const at = unsignedText.lastIndexOf(',"time":');
+  const leaf = utf8(`${unsignedText.slice(0, at)},"sig":${JSON.stringify(sig)}${unsignedText.slice(at)}`);
   const lh = leafHash(leaf);
-  return { statement, leaf, leafHash: lh, hash: toHex(lh) };
+  return { hashed: { statement, leaf, leafHash: lh, hash: toHex(lh) }, signingBytes: utf8(STATEMENT_SIGNING_PREFIX + unsignedText) };
 }
 
 /** Parses and checks a signed statement from JSON text or a parsed value, and computes its hash. */
@@ -166,14 +178,14 @@ export function parseStatement(input: string | unknown): HashedStatement {
 }
 
 /** Verifies the author's signature; throws SignatureError naming the statement if it does not hold. */
-export function verifyStatementSignature(statement: Statement, authorKey: PublicKey): void {
+export function verifyStatementSignature(statement: Statement, authorKey: PublicKey, signingBytes = statementSigningBytes(statement)): void {
   let sig: Uint8Array;
   try {
     sig = fromBase64(statement.sig, 'signature');
   } catch {
     throw new SignatureError('statement.signature', `statement ${statement.author}#${statement.index}: signature is not valid base64`);
   }
-  if (!verify(authorKey, statementSigningBytes(statement), sig)) {
+  if (!verify(authorKey, signingBytes, sig)) {
     throw new SignatureError('statement.signature', `statement ${statement.author}#${statement.index}: signature does not verify with ${statement.author}'s key`);
   }
 }
