@@ -5,7 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Worker } from 'node:worker_threads';
-import { checkChunk, checkLine, lineOfChunk, type ChunkRequest, type ChunkResponse, type LineResult } from './line-check.js';
+import { applyVerdicts, checkChunk, checkLine, lineOfChunk, packSignatures, readChunk, type LineResult, type PackedSignatures, type SignatureRequest, type SignatureResponse } from './line-check.js';
 import { AuditFailure, LogAuditor, type AuditSummary } from '../protocol/log-audit.js';
 import type { LogHeader } from '../protocol/log-export.js';
 
@@ -43,17 +43,17 @@ interface Chunk {
 
 class WorkerPool {
   private readonly workers: Worker[] = [];
-  private readonly waiting = new Map<number, { resolve: (r: LineResult[]) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<number, { resolve: (r: Uint8Array) => void; reject: (e: Error) => void }>();
   private nextId = 0;
   private failure: Error | undefined;
 
   constructor(size: number) {
     for (let i = 0; i < size; i++) {
       const w = new Worker(new URL('./verify-worker.js', import.meta.url));
-      w.on('message', (m: ChunkResponse) => {
+      w.on('message', (m: SignatureResponse) => {
         const waiter = this.waiting.get(m.id);
         this.waiting.delete(m.id);
-        waiter?.resolve(m.results);
+        waiter?.resolve(m.verdicts);
       });
       w.on('error', (e) => {
         // A worker that dies takes the whole audit with it: never report a partial audit as a pass.
@@ -65,13 +65,13 @@ class WorkerPool {
     }
   }
 
-  run(text: string, firstLine: number, key: string): Promise<LineResult[]> {
+  verify(packed: PackedSignatures, key: string): Promise<Uint8Array> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
     const worker = this.workers[id % this.workers.length]!;
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      worker.postMessage({ id, text, firstLine, key } satisfies ChunkRequest);
+      worker.postMessage({ id, packed, key } satisfies SignatureRequest, [packed.data.buffer as ArrayBuffer, packed.offsets.buffer as ArrayBuffer]);
     });
   }
 
@@ -172,7 +172,13 @@ export async function verifyLogFile(path: string, options: VerifyOptions): Promi
 
   const dispatch = (text: string, firstLine: number): void => {
     const key = auditor!.expectedKey();
-    const done = pool ? pool.run(text, firstLine, key) : Promise.resolve(checkChunk(text, firstLine, key));
+    let done: Promise<LineResult[]>;
+    if (pool) {
+      const { results, pending } = readChunk(text, firstLine, key);
+      done = pending.length === 0 ? Promise.resolve(results) : pool.verify(packSignatures(pending), key).then((v) => (applyVerdicts(pending, v), results));
+    } else {
+      done = Promise.resolve(checkChunk(text, firstLine, key));
+    }
     queue.push({ firstLine, text, done });
   };
 

@@ -1,13 +1,13 @@
 /**
- * A worker thread of the audit: gets a chunk of whole lines, checks each (parse, hash, verify signature)
- * and sends the facts back. Splitting the lines here, not on the main thread, keeps the main thread free
- * to apply the sequential rules while the workers do the heavy work.
+ * A worker thread of the audit: verifies packed batches of statement signatures with one key and sends back
+ * one verdict byte per signature. The main thread reads and hashes; the workers do nothing but verify.
  */
 import { parentPort } from 'node:worker_threads';
-import { checkChunk, type ChunkRequest, type ChunkResponse } from './line-check.js';
+import { verifyPacked, type SignatureRequest, type SignatureResponse } from './line-check.js';
 
 if (!parentPort) throw new Error('verify-worker must run as a worker thread');
 const port = parentPort;
-port.on('message', (req: ChunkRequest) => {
-  port.postMessage({ id: req.id, results: checkChunk(req.text, req.firstLine, req.key) } satisfies ChunkResponse);
+port.on('message', (req: SignatureRequest) => {
+  const verdicts = verifyPacked(req.packed, req.key);
+  port.postMessage({ id: req.id, verdicts } satisfies SignatureResponse, [verdicts.buffer as ArrayBuffer]);
 });

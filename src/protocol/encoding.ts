@@ -2,7 +2,6 @@
 import { Buffer } from 'node:buffer';
 import { FormatError } from './errors.js';
 
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const HEX = /^(?:[0-9a-f]{2})*$/;
 
 export function toBase64(bytes: Uint8Array): string {
@@ -10,13 +9,15 @@ export function toBase64(bytes: Uint8Array): string {
 }
 
 /**
- * Strict standard base64 (padded, no whitespace, canonical): Buffer.from alone would silently skip bad characters
- * and ignore non-zero padding bits, letting two different strings stand for the same bytes.
+ * Strict standard base64 (padded, no whitespace, canonical). Buffer.from alone would silently skip bad characters,
+ * accept the URL-safe alphabet and missing padding, and ignore non-zero padding bits, letting two different strings
+ * stand for the same bytes. Encoding the bytes again must give back exactly the input: that refuses all of these
+ * at once (and is cheaper than a regular expression on the audit's hot path).
  */
 export function fromBase64(text: string, what = 'value'): Uint8Array {
-  if (typeof text !== 'string' || !BASE64.test(text)) throw new FormatError('encoding.base64', `${what} is not valid base64`);
+  if (typeof text !== 'string') throw new FormatError('encoding.base64', `${what} is not valid base64`);
   const bytes = Buffer.from(text, 'base64');
-  if (bytes.toString('base64') !== text) throw new FormatError('encoding.base64', `${what} is not canonical base64 (non-zero padding bits)`);
+  if (bytes.toString('base64') !== text) throw new FormatError('encoding.base64', `${what} is not valid, canonical, padded base64`);
   return new Uint8Array(bytes);
 }
 

@@ -6,7 +6,8 @@
  * Its hash — the RFC 6962 leaf hash of that leaf, in lowercase hex — is how other statements refer to it.
  * See docs/protocol.md for the normative description.
  */
-import { canonicalBytes, canonicalJson } from './canonical.js';
+import { Buffer } from 'node:buffer';
+import { canonicalBytes, canonicalJson, canonicalJsonOfParsed } from './canonical.js';
 import { concatBytes, fromBase64, toBase64, toHex, utf8 } from './encoding.js';
 import { FormatError, SignatureError } from './errors.js';
 import { sign, verify, type PublicKey, type SigningKey } from './keys.js';
@@ -154,13 +155,30 @@ export function hashStatement(statement: Statement): HashedStatement {
  * In JCS order "sig" sorts just before "time", and nothing after the top-level "time" (to, type, v) can hold
  * an object, so the last ',"time":' in the unsigned form is where the signature goes.
  */
-export function hashWithSigningBytes(statement: Statement): { hashed: HashedStatement; signingBytes: Uint8Array } {
+function leafAndSigningTexts(statement: Statement, parsed: boolean): { leafText: string; signingText: string } {
   const { sig, ...unsigned } = statement;
-  const unsignedText = canonicalJson(unsigned);
+  const unsignedText = parsed ? canonicalJsonOfParsed(unsigned) : canonicalJson(unsigned);
   const at = unsignedText.lastIndexOf(',"time":');
-  const leaf = utf8(`${unsignedText.slice(0, at)},"sig":${JSON.stringify(sig)}${unsignedText.slice(at)}`);
+  return {
+    leafText: `${unsignedText.slice(0, at)},"sig":${JSON.stringify(sig)}${unsignedText.slice(at)}`,
+    signingText: STATEMENT_SIGNING_PREFIX + unsignedText,
+  };
+}
+
+export function hashWithSigningBytes(statement: Statement): { hashed: HashedStatement; signingBytes: Uint8Array } {
+  const { leafText, signingText } = leafAndSigningTexts(statement, false);
+  const leaf = utf8(leafText);
   const lh = leafHash(leaf);
-  return { hashed: { statement, leaf, leafHash: lh, hash: toHex(lh) }, signingBytes: utf8(STATEMENT_SIGNING_PREFIX + unsignedText) };
+  return { hashed: { statement, leaf, leafHash: lh, hash: toHex(lh) }, signingBytes: utf8(signingText) };
+}
+
+/**
+ * What the audit needs of a statement fresh from JSON.parse: its leaf hash and the bytes its signature covers.
+ * The intermediate bytes are short-lived views (no copies): the audit's hot path.
+ */
+export function statementDigest(statement: Statement): { leafHash: Uint8Array; signingBytes: Uint8Array } {
+  const { leafText, signingText } = leafAndSigningTexts(statement, true);
+  return { leafHash: leafHash(Buffer.from(leafText, 'utf8')), signingBytes: Buffer.from(signingText, 'utf8') };
 }
 
 /** Parses and checks a signed statement from JSON text or a parsed value, and computes its hash. */
