@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditBench } from './audit.bench.js';
+import { merkleBench } from './merkle.bench.js';
 import { machineDescription } from './machine.js';
 import { writeReport, type Section } from './report.js';
 
@@ -24,6 +25,10 @@ try {
   const stamp = `Measured ${new Date().toISOString().slice(0, 10)} on ${machineDescription()}.`;
   if (wanted('audit')) {
     const s = await auditBench({ dir, bin: join(root, 'bin', 'parley.js'), statements: Number(values.statements) });
+    sections.push({ ...s, body: `${stamp}\n\n${s.body}` });
+  }
+  if (wanted('merkle')) {
+    const s = merkleBench();
     sections.push({ ...s, body: `${stamp}\n\n${s.body}` });
   }
   if (sections.length === 0) throw new Error(`no benchmark called "${values.only}"`);
