@@ -69,17 +69,24 @@ function readLine(text: string, line: number, key: string, pending: PendingSigna
       case 'cosignature':
         return { kind, line, record: checkCosignatureRecord(inner) };
       case 'statement':
-        return { kind, line, facts: statementFacts(inner, line, key, pending) };
+        return { kind, line, facts: statementFacts(inner, line, key, pending, statementText(text)) };
     }
   } catch (e) {
     return errorOf(line, e);
   }
 }
 
-function statementFacts(value: unknown, line: number, key: string, pending: PendingSignature[]): StatementFacts {
+const STATEMENT_LINE_START = '{"statement":';
+
+/** The statement's own JSON text within its line, when the line is written as Parley writes it. */
+function statementText(line: string): string | undefined {
+  return line.startsWith(STATEMENT_LINE_START) && line.endsWith('}') ? line.slice(STATEMENT_LINE_START.length, -1) : undefined;
+}
+
+function statementFacts(value: unknown, line: number, key: string, pending: PendingSignature[], text: string | undefined): StatementFacts {
   checkEnvelope(value, true);
   const s = value as Statement;
-  const { leafHash, signingBytes } = statementDigest(s);
+  const { leafHash, signingBytes } = statementDigest(s, text);
   const facts: StatementFacts = {
     line,
     agreement: s.agreement,

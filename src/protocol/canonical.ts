@@ -76,3 +76,25 @@ export function canonicalJsonOfParsed(value: unknown): string {
 export function canonicalBytes(value: unknown): Uint8Array {
   return utf8(canonicalJson(value));
 }
+
+function keysInOrder(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) return value.every(keysInOrder);
+  let previous: string | undefined;
+  for (const key in value) {
+    if (previous !== undefined && !(previous < key)) return false;
+    previous = key;
+    if (!keysInOrder((value as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
+ * True when `text` is exactly the canonical form of `value`, where `value` is what JSON.parse made of `text`.
+ * Cheaper than canonicalizing (the audit asks this of every statement of a log): when every object's keys come in
+ * JCS order (JavaScript's `<` on strings compares UTF-16 code units, as RFC 8785 sorts), JSON.stringify writes
+ * numbers and strings exactly as JCS does. False means "not shown": canonicalize to be sure.
+ */
+export function isCanonicalTextOf(text: string, value: unknown): boolean {
+  return JSON.stringify(value) === text && keysInOrder(value);
+}

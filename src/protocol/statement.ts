@@ -7,7 +7,7 @@
  * See docs/protocol.md for the normative description.
  */
 import { Buffer } from 'node:buffer';
-import { canonicalBytes, canonicalJson, canonicalJsonOfParsed } from './canonical.js';
+import { canonicalBytes, canonicalJson, canonicalJsonOfParsed, isCanonicalTextOf } from './canonical.js';
 import { concatBytes, fromBase64, toBase64, toHex, utf8 } from './encoding.js';
 import { FormatError, SignatureError } from './errors.js';
 import { sign, verify, type PublicKey, type SigningKey } from './keys.js';
@@ -172,12 +172,22 @@ export function hashWithSigningBytes(statement: Statement): { hashed: HashedStat
   return { hashed: { statement, leaf, leafHash: lh, hash: toHex(lh) }, signingBytes: utf8(signingText) };
 }
 
+/** When `text` is already the statement's leaf (canonical, as exports are written), the texts are cut from it. */
+function textsFromCanonical(statement: Statement, text: string): { leafText: string; signingText: string } | undefined {
+  if (!isCanonicalTextOf(text, statement)) return undefined;
+  const at = text.lastIndexOf(',"time":');
+  const sig = `,"sig":${JSON.stringify(statement.sig)}`;
+  if (text.slice(at - sig.length, at) !== sig) return undefined;
+  return { leafText: text, signingText: STATEMENT_SIGNING_PREFIX + text.slice(0, at - sig.length) + text.slice(at) };
+}
+
 /**
  * What the audit needs of a statement fresh from JSON.parse: its leaf hash and the bytes its signature covers.
- * The intermediate bytes are short-lived views (no copies): the audit's hot path.
+ * `text`, if given, is the JSON the statement was parsed from: when it is canonical (the export writes it so),
+ * nothing is canonicalized again. The bytes are short-lived views (no copies): the audit's hot path.
  */
-export function statementDigest(statement: Statement): { leafHash: Uint8Array; signingBytes: Uint8Array } {
-  const { leafText, signingText } = leafAndSigningTexts(statement, true);
+export function statementDigest(statement: Statement, text?: string): { leafHash: Uint8Array; signingBytes: Uint8Array } {
+  const { leafText, signingText } = (text !== undefined && textsFromCanonical(statement, text)) || leafAndSigningTexts(statement, true);
   return { leafHash: leafHash(Buffer.from(leafText, 'utf8')), signingBytes: Buffer.from(signingText, 'utf8') };
 }
 
