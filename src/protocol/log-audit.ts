@@ -10,6 +10,7 @@ import { ProtocolError } from './errors.js';
 import { MerkleTree } from './merkle-tree.js';
 import { openCheckpoint, parseCheckpoint } from './checkpoint.js';
 import { parseNote } from './signed-note.js';
+import { ED25519_TYPE, parseVerifierKey } from './note-key.js';
 import { verifyCosignature } from './cosignature.js';
 import { toBase64, bytesEqual } from './encoding.js';
 import type { CosignatureRecord, LogHeader } from './log-export.js';
@@ -98,11 +99,27 @@ export class LogAuditor {
       throw new Error('LogAuditor: statement was checked with a key that is not in force (the caller must re-check it)');
     }
     if (!f.signatureValid) fail('statement.signature', `signature of ${f.author}#${f.index} does not verify with the key in force`);
+    if (f.newKey !== undefined) this.checkNewKey(f);
     this.tree.append(f.leafHash);
     this.lastTime = f.time;
     if (f.newKey !== undefined) {
       this.rotations.push({ index: f.index, key: f.newKey });
       this.currentKey = f.newKey;
+    }
+  }
+
+  /** A rotation must name an Ed25519 verifier key of the same name: the log's identity does not change with its key. */
+  private checkNewKey(f: StatementFacts): void {
+    let name: string;
+    try {
+      const k = parseVerifierKey(f.newKey!);
+      if (k.type !== ED25519_TYPE) throw new Error('not an Ed25519 (type 0x01) key');
+      name = k.name;
+    } catch (e) {
+      throw new AuditFailure(f.line, 'statement.key-rotation', `the new key is not a valid verifier key: ${(e as Error).message}`);
+    }
+    if (name !== this.header.origin) {
+      throw new AuditFailure(f.line, 'statement.key-rotation', `the new key is named "${name}", not "${this.header.origin}"`);
     }
   }
 

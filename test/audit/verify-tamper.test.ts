@@ -228,6 +228,14 @@ describe('key rotation', () => {
     assert.deepEqual(s.keyRotations.map((r) => r.index), [4]);
   });
 
+  test('a rotation to a key under another name is refused', async () => {
+    const lines = withStatement(rotating.lines, lineOf(4), (s) =>
+      signStatement({ ...s, body: { newKey: formatVerifierKey('avalon-borduria/borduria', ED25519_TYPE, next.key.publicKey.raw) } }, avalon.key).statement,
+    );
+    const f = await expectFailure(lines, lineOf(4), 'statement.key-rotation');
+    assert.match(f.message, /named "avalon-borduria\/borduria"/);
+  });
+
   test('a statement signed with the old key after the rotation is refused', async () => {
     const lines = withStatement(rotating.lines, lineOf(6), (s) => signStatement(s, avalon.key).statement);
     await expectFailure(lines, lineOf(6), 'statement.signature');
