@@ -1,6 +1,6 @@
 /**
- * `parley verify`: streams a log export, spreads the per-line work (parse, hash, verify) over worker threads,
- * and feeds the results, in file order, to the pure LogAuditor.
+ * `parley verify`: streams a log export in chunks of whole lines; reads and hashes each chunk on this thread,
+ * sends its signature checks to worker threads, and feeds the results, in file order, to the pure LogAuditor.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';

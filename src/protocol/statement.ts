@@ -141,35 +141,36 @@ export function statementSigningBytes(unsigned: UnsignedStatement): Uint8Array {
 export function signStatement(statement: UnsignedStatement, key: SigningKey): HashedStatement {
   const { sig: _old, ...unsigned } = statement as Statement;
   checkEnvelope(unsigned, false);
-  const sig = toBase64(sign(key, statementSigningBytes(unsigned)));
-  return hashStatement({ ...unsigned, sig });
+  const unsignedText = canonicalJson(unsigned);
+  const sig = toBase64(sign(key, utf8(STATEMENT_SIGNING_PREFIX + unsignedText)));
+  return hashedFromLeafText({ ...unsigned, sig }, withSignature(unsignedText, sig));
 }
 
 /** Computes a signed statement's leaf and hash (no signature check). */
 export function hashStatement(statement: Statement): HashedStatement {
-  return hashWithSigningBytes(statement).hashed;
+  return hashedFromLeafText(statement, leafAndSigningTexts(statement, false).leafText);
+}
+
+function hashedFromLeafText(statement: Statement, leafText: string): HashedStatement {
+  const leaf = utf8(leafText);
+  const lh = leafHash(leaf);
+  return { statement, leaf, leafHash: lh, hash: toHex(lh) };
 }
 
 /**
- * The leaf and the signing bytes together, canonicalizing once (the audit does this for every statement).
- * In JCS order "sig" sorts just before "time", and nothing after the top-level "time" (to, type, v) can hold
- * an object, so the last ',"time":' in the unsigned form is where the signature goes.
+ * The signed statement's JCS text from the unsigned one's: in JCS order "sig" sorts just before "time", and nothing
+ * after the top-level "time" (to, type, v) can hold an object, so the last ',"time":' is where the signature goes.
  */
+function withSignature(unsignedText: string, sig: string): string {
+  const at = unsignedText.lastIndexOf(',"time":');
+  return `${unsignedText.slice(0, at)},"sig":${JSON.stringify(sig)}${unsignedText.slice(at)}`;
+}
+
+/** The leaf and the signing bytes together, canonicalizing once (the audit does this for every statement). */
 function leafAndSigningTexts(statement: Statement, parsed: boolean): { leafText: string; signingText: string } {
   const { sig, ...unsigned } = statement;
   const unsignedText = parsed ? canonicalJsonOfParsed(unsigned) : canonicalJson(unsigned);
-  const at = unsignedText.lastIndexOf(',"time":');
-  return {
-    leafText: `${unsignedText.slice(0, at)},"sig":${JSON.stringify(sig)}${unsignedText.slice(at)}`,
-    signingText: STATEMENT_SIGNING_PREFIX + unsignedText,
-  };
-}
-
-export function hashWithSigningBytes(statement: Statement): { hashed: HashedStatement; signingBytes: Uint8Array } {
-  const { leafText, signingText } = leafAndSigningTexts(statement, false);
-  const leaf = utf8(leafText);
-  const lh = leafHash(leaf);
-  return { hashed: { statement, leaf, leafHash: lh, hash: toHex(lh) }, signingBytes: utf8(signingText) };
+  return { leafText: withSignature(unsignedText, sig), signingText: STATEMENT_SIGNING_PREFIX + unsignedText };
 }
 
 /** When `text` is already the statement's leaf (canonical, as exports are written), the texts are cut from it. */
