@@ -1,0 +1,216 @@
+/**
+ * Delivery of the own log to every peer. The own log is the outbox: each peer has acknowledged a prefix of it
+ * (DeliveryState.ackedSize), and one loop per peer pushes the rest, MAX_BATCH at a time, storing the receipts the
+ * peer returns together with the new acknowledged size. Every statement goes to every peer — all parties mirror and
+ * witness all logs — while only addressees answer with receipts.
+ *
+ * A failed push is retried with backoff (backoff.ts); the time of the next attempt is stored, so a restarted node
+ * resumes where it was instead of hammering a peer that is down. Appends wake the loops; a push from a peer shows
+ * it is back, and ends its backoff early.
+ */
+import { MAX_BATCH, pushPath } from '../federation/paths.js';
+import type { HashedStatement } from '../protocol/statement.js';
+import type { DeliveryState, StoredReceipt } from '../storage/store.js';
+import { retryDelayMs } from './backoff.js';
+import type { NodeContext, PeerResponse, PeerTransport } from './node-context.js';
+import { keyHistory } from './peer-keys.js';
+import { BadReceiptError, checkReturnedReceipt, receiptRecord } from './receipts.js';
+import { realDelayUntil } from './clock.js';
+import { statementsJson } from './stored-form.js';
+
+/** A push the peer did not accept, or answered with something this node cannot use. */
+export class DeliveryError extends Error {
+  constructor(readonly peer: string, message: string) {
+    super(message);
+    this.name = 'DeliveryError';
+  }
+}
+
+export function initialDelivery(peer: string): DeliveryState {
+  return { peer, ackedSize: 0, attempts: 0, nextAttemptAt: null, lastError: null, lastSuccessAt: null };
+}
+
+function jsonOf(res: PeerResponse, peer: string): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(res.text);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) return v as Record<string, unknown>;
+  } catch {
+    // fall through: the same answer as any other body that is not an object
+  }
+  throw new DeliveryError(peer, `${peer} answered ${res.status} with a body that is not a JSON object`);
+}
+
+/** The delivery loop to one peer. */
+class PeerDelivery {
+  private busy: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ctx: NodeContext, private readonly transport: PeerTransport, public state: DeliveryState) {}
+
+  private get peer(): string {
+    return this.transport.party;
+  }
+
+  /** Runs the loop now, or once more after the current attempt. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.busy) {
+      this.again = true;
+      return;
+    }
+    this.busy = this.run()
+      .catch((e: unknown) => this.ctx.logger.error({ err: e, peer: this.peer }, 'delivery loop failed'))
+      .finally(() => {
+        this.busy = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** The peer showed it is reachable (it pushed to us): retry now rather than at the end of the backoff. */
+  peerIsBack(): void {
+    if (this.state.attempts === 0) return;
+    this.state = { ...this.state, nextAttemptAt: null };
+    this.kick();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.busy;
+  }
+
+  private async run(): Promise<void> {
+    for (;;) {
+      this.again = false;
+      if (this.stopped) return;
+      const ownSize = this.ctx.tree(this.ctx.party).size;
+      if (this.state.ackedSize >= ownSize) return;
+      const due = this.state.nextAttemptAt === null ? 0 : Date.parse(this.state.nextAttemptAt);
+      if (due > this.ctx.clock.nowMs()) return this.retryAt(due);
+      if (!(await this.attempt(ownSize))) return this.retryAt(Date.parse(this.state.nextAttemptAt!));
+    }
+  }
+
+  private retryAt(dueMs: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.kick(), realDelayUntil(this.ctx.clock, dueMs));
+    this.timer.unref();
+  }
+
+  /** One push; true when the peer acknowledged something. */
+  private async attempt(ownSize: number): Promise<boolean> {
+    const from = this.state.ackedSize;
+    const to = Math.min(ownSize, from + MAX_BATCH);
+    try {
+      const texts = (await this.ctx.store.statements(this.ctx.party, from, to)).map((s) => s.text);
+      const res = await this.transport.request({
+        method: 'POST', path: pushPath(this.ctx.party), body: `{"statements":${statementsJson(texts)}}`,
+        contentType: 'application/json', accept: 'application/json',
+      });
+      const body = jsonOf(res, this.peer);
+      if (res.status === 200) await this.acknowledged(body, from, ownSize);
+      else if (res.status === 409 && body.error === 'log.gap') await this.resumeFrom(body.expected, ownSize);
+      else throw new DeliveryError(this.peer, `${this.peer} refused the push: ${res.status} ${String(body.error)}: ${String(body.message)}`);
+      return true;
+    } catch (e) {
+      await this.failed(e);
+      return false;
+    }
+  }
+
+  private async acknowledged(body: Record<string, unknown>, from: number, ownSize: number): Promise<void> {
+    const size = body.size;
+    if (!Number.isSafeInteger(size) || (size as number) <= from || (size as number) > ownSize) {
+      throw new DeliveryError(this.peer, `${this.peer} acknowledged size ${String(size)} after a push from ${from} (own log: ${ownSize})`);
+    }
+    const receipts = await this.checkedReceipts(body.receipts);
+    await this.ctx.exclusive(async () => {
+      const known = await Promise.all(receipts.map((r) => this.ctx.store.receipt(r.author, r.index, r.party)));
+      const state = this.succeeded(size as number);
+      await this.ctx.store.write({ receipts: receipts.filter((_, i) => known[i] === undefined), deliveries: [state] });
+      this.state = state;
+    });
+    this.ctx.events.emit('delivered', this.peer, size as number);
+  }
+
+  /** The receipts that hold; one that does not is logged and left out (the peer's log will show what it signed). */
+  private async checkedReceipts(value: unknown): Promise<StoredReceipt[]> {
+    if (!Array.isArray(value)) throw new DeliveryError(this.peer, `${this.peer} answered a push without a receipts list`);
+    const keys = await keyHistory(this.ctx.store, this.ctx.agreement, this.peer);
+    const now = this.ctx.clock.nowIso();
+    const ok: HashedStatement[] = [];
+    for (const r of value) {
+      try {
+        ok.push(checkReturnedReceipt(r, this.peer, keys, this.ctx.agreement, this.ctx.party, this.ctx.tree(this.ctx.party)));
+      } catch (e) {
+        if (!(e instanceof BadReceiptError)) throw e;
+        this.ctx.logger.warn({ peer: this.peer, problem: e.message }, 'ignored a receipt that does not hold');
+      }
+    }
+    return ok.map((h) => receiptRecord(h, now));
+  }
+
+  /** A gap answer: the peer holds `expected` statements of the own log; continue from there. */
+  private async resumeFrom(expected: unknown, ownSize: number): Promise<void> {
+    if (!Number.isSafeInteger(expected) || (expected as number) < 0 || (expected as number) > ownSize || expected === this.state.ackedSize) {
+      throw new DeliveryError(this.peer, `${this.peer} answered log.gap expecting ${String(expected)} (own log: ${ownSize}, pushed from ${this.state.ackedSize})`);
+    }
+    const state = this.succeeded(expected as number);
+    await this.ctx.store.write({ deliveries: [state] });
+    this.state = state;
+  }
+
+  private succeeded(ackedSize: number): DeliveryState {
+    return { peer: this.peer, ackedSize, attempts: 0, nextAttemptAt: null, lastError: null, lastSuccessAt: this.ctx.clock.nowIso() };
+  }
+
+  private async failed(e: unknown): Promise<void> {
+    const attempts = this.state.attempts + 1;
+    const delayMs = retryDelayMs(attempts) * this.ctx.clock.speed;
+    const error = e instanceof Error ? e.message : String(e);
+    const state: DeliveryState = { ...this.state, attempts, nextAttemptAt: new Date(this.ctx.clock.nowMs() + delayMs).toISOString(), lastError: error };
+    this.state = state;
+    try {
+      await this.ctx.store.write({ deliveries: [state] });
+    } catch (writeError) {
+      this.ctx.logger.error({ err: writeError, peer: this.peer }, 'could not store the delivery state');
+    }
+    this.ctx.logger.info({ peer: this.peer, attempts, error }, 'delivery failed; will retry');
+    this.ctx.events.emit('deliveryFailed', this.peer, error);
+  }
+}
+
+export class Delivery {
+  private readonly loops = new Map<string, PeerDelivery>();
+  private readonly onAppended = (): void => this.loops.forEach((l) => l.kick());
+  private readonly onMirrored = (h: HashedStatement): void => this.loops.get(h.statement.author)?.peerIsBack();
+
+  constructor(private readonly ctx: NodeContext) {}
+
+  async start(): Promise<void> {
+    for (const [peer, transport] of this.ctx.peers) {
+      const state = (await this.ctx.store.delivery(peer)) ?? initialDelivery(peer);
+      this.loops.set(peer, new PeerDelivery(this.ctx, transport, state));
+    }
+    this.ctx.events.on('appended', this.onAppended);
+    this.ctx.events.on('mirrored', this.onMirrored);
+    this.onAppended();
+  }
+
+  async stop(): Promise<void> {
+    this.ctx.events.off('appended', this.onAppended);
+    this.ctx.events.off('mirrored', this.onMirrored);
+    await Promise.all([...this.loops.values()].map((l) => l.stop()));
+    this.loops.clear();
+  }
+
+  /** The delivery state as the loop holds it (ahead of the store only between an attempt and its write). */
+  state(peer: string): DeliveryState | undefined {
+    return this.loops.get(peer)?.state;
+  }
+}

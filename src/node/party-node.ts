@@ -1,0 +1,220 @@
+/**
+ * The party node: one party's view of the agreement. It holds the own log and a verified mirror of every peer's log,
+ * and runs the parts that keep them: the own log and its checkpoints, receiving, delivery, backfill and witnessing.
+ * It builds the NodeContext those parts share, and implements NodeApi for the edges (user API, CLI, demo).
+ */
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import type { Agreement } from '../protocol/agreement.js';
+import { foldCases, type CaseState } from '../protocol/case-fold.js';
+import { formatVerifierKey, ED25519_TYPE } from '../protocol/note-key.js';
+import type { SigningKey } from '../protocol/keys.js';
+import type { HashedStatement } from '../protocol/statement.js';
+import type { Evidence, Store, StoredStatement } from '../storage/store.js';
+import { backfill } from './backfill.js';
+import type { Clock } from './clock.js';
+import { Delivery, initialDelivery } from './delivery.js';
+import { LogTrees } from './log-trees.js';
+import type { NodeApi, NodeEvents, PeerStatus, StatementDraft, StatementView } from './node-api.js';
+import type { NodeContext, PeerTransport } from './node-context.js';
+import { OwnCheckpoints } from './own-checkpoints.js';
+import { OwnLog } from './own-log.js';
+import { Receiving } from './receiving.js';
+import { hashedOf } from './stored-form.js';
+import { Witnessing } from './witnessing.js';
+
+export interface PartyNodeOptions {
+  party: string;
+  /** The agreement in force, already checked as signed by every party. */
+  agreement: Agreement;
+  signingKey: SigningKey;
+  store: Store;
+  clock: Clock;
+  logger: Logger;
+  /** One transport per other party of the agreement. */
+  peers: ReadonlyMap<string, PeerTransport>;
+}
+
+/** The node cannot run as configured (its key is not the one the agreement pins, a peer has no transport…). */
+export class NodeConfigurationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NodeConfigurationError';
+  }
+}
+
+/**
+ * One writer at a time, in call order. Not reentrant: a function run by it must not call it again (it would wait
+ * for itself). One node process per data directory, so an in-process lock is enough.
+ */
+function serialized(): <T>(fn: () => Promise<T>) => Promise<T> {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+function checkOptions(o: PartyNodeOptions): void {
+  const me = o.agreement.parties.find((p) => p.id === o.party);
+  if (!me) throw new NodeConfigurationError(`"${o.party}" is not a party to agreement ${o.agreement.id}`);
+  const vkey = formatVerifierKey(`${o.agreement.id}/${o.party}`, ED25519_TYPE, o.signingKey.publicKey.raw);
+  if (vkey !== me.signingKey) throw new NodeConfigurationError(`the signing key is not the one agreement ${o.agreement.id} pins for ${o.party}`);
+  for (const p of o.agreement.parties) {
+    if (p.id !== o.party && !o.peers.has(p.id)) throw new NodeConfigurationError(`no transport to peer ${p.id}`);
+  }
+}
+
+function buildContext(o: PartyNodeOptions, trees: LogTrees): NodeContext {
+  const keys = new Map(o.agreement.parties.map((p) => [p.id, p.signingKey]));
+  const peers = new Map([...o.peers].filter(([p]) => p !== o.party && keys.has(p)));
+  return {
+    party: o.party,
+    agreement: o.agreement,
+    signingKey: o.signingKey,
+    keyName: `${o.agreement.id}/${o.party}`,
+    vkeyOf: (party) => {
+      const k = keys.get(party);
+      if (k === undefined) throw new NodeConfigurationError(`"${party}" is not a party to the agreement`);
+      return k;
+    },
+    clock: o.clock,
+    store: o.store,
+    events: new EventEmitter<NodeEvents>(),
+    logger: o.logger,
+    tree: (party) => trees.tree(party),
+    peers,
+    exclusive: serialized(),
+  };
+}
+
+export class PartyNode implements NodeApi {
+  readonly receiving: Receiving;
+  readonly witnessing: Witnessing;
+  private readonly ownLog: OwnLog;
+  private readonly checkpoints: OwnCheckpoints;
+  private readonly delivery: Delivery;
+  private started = false;
+
+  private constructor(readonly ctx: NodeContext) {
+    this.ownLog = new OwnLog(ctx);
+    this.receiving = new Receiving(ctx);
+    this.witnessing = new Witnessing(ctx);
+    this.checkpoints = new OwnCheckpoints(ctx, () => this.witnessing.checkpointSigned());
+    this.delivery = new Delivery(ctx);
+    // An alarm must never go unheard: EventEmitter throws on an 'error' event without listeners, and logs nothing.
+    ctx.events.on('alarm', (e) => ctx.logger.warn({ kind: e.kind, party: e.party, reportedBy: e.reportedBy }, e.summary));
+  }
+
+  /** Migrates the store and rebuilds every log's Merkle tree from it. Call start() to begin talking to peers. */
+  static async open(options: PartyNodeOptions): Promise<PartyNode> {
+    checkOptions(options);
+    await options.store.migrate();
+    const trees = await LogTrees.load(options.store, options.agreement.parties.map((p) => p.id));
+    return new PartyNode(buildContext(options, trees));
+  }
+
+  get party(): string { return this.ctx.party; }
+  get agreement(): Agreement { return this.ctx.agreement; }
+  get clock(): Clock { return this.ctx.clock; }
+  get store(): Store { return this.ctx.store; }
+  get events(): EventEmitter<NodeEvents> { return this.ctx.events; }
+
+  /** Starts checkpointing, delivery and witnessing, and pulls what peers said while this node was away. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.checkpoints.start();
+    await this.delivery.start();
+    this.witnessing.start();
+    for (const peer of this.ctx.peers.keys()) {
+      this.backfill(peer).catch((e: unknown) => this.ctx.logger.info({ peer, error: (e as Error).message }, 'backfill at start failed; the peer may be down'));
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.started) return;
+    this.started = false;
+    this.checkpoints.stop();
+    await this.delivery.stop();
+    await this.witnessing.stop();
+    await this.ctx.exclusive(async () => undefined); // let the last write finish
+  }
+
+  send(draft: StatementDraft): Promise<HashedStatement> {
+    return this.ownLog.send(draft);
+  }
+
+  /** Pulls `peer`'s log (up to `wanted` statements, or all the peer has). Resolves with the mirror's size. */
+  backfill(peer: string, wanted?: number): Promise<number> {
+    return backfill(this.ctx, peer, wanted);
+  }
+
+  /** Signs a checkpoint covering the whole own log now, if the latest one does not (e.g. before an export). */
+  checkpointNow(): Promise<void> {
+    return this.checkpoints.signNow();
+  }
+
+  async cases(): Promise<CaseState[]> {
+    const all = (await this.ctx.store.statementsOfCase()).map(hashedOf);
+    return [...foldCases(all, this.ctx.agreement, this.ctx.clock.nowIso()).values()];
+  }
+
+  async caseById(id: string): Promise<CaseState | undefined> {
+    const all = (await this.ctx.store.statementsOfCase(id)).map(hashedOf);
+    return foldCases(all, this.ctx.agreement, this.ctx.clock.nowIso()).get(id);
+  }
+
+  async statement(author: string, index: number): Promise<StatementView | undefined> {
+    const stored = await this.ctx.store.statement(author, index);
+    return stored && this.view(stored);
+  }
+
+  async statementByHash(hash: string): Promise<StatementView | undefined> {
+    const stored = await this.ctx.store.statementByHash(hash);
+    return stored && this.view(stored);
+  }
+
+  private async view(stored: StoredStatement): Promise<StatementView> {
+    const cosignatures = await this.ctx.store.cosignatures(stored.author);
+    const cosignedBy = [...new Set(cosignatures.filter((c) => c.size > stored.index).map((c) => c.witness))].sort();
+    return { stored, statement: hashedOf(stored), receipts: await this.ctx.store.receipts(stored.author, stored.index), cosignedBy };
+  }
+
+  async peers(): Promise<PeerStatus[]> {
+    const evidence = await this.ctx.store.evidence();
+    const own = await this.ctx.store.latestCheckpoint(this.ctx.party);
+    const ownCosigners = own ? [...new Set((await this.ctx.store.cosignatures(this.ctx.party, own.size)).map((c) => c.witness))].sort() : [];
+    const ownSize = this.ctx.tree(this.ctx.party).size;
+    return Promise.all([...this.ctx.peers.keys()].map((peer) => this.peerStatus(peer, ownSize, ownCosigners, evidence)));
+  }
+
+  private async peerStatus(peer: string, ownSize: number, ownCosigners: string[], evidence: Evidence[]): Promise<PeerStatus> {
+    const d = this.delivery.state(peer) ?? (await this.ctx.store.delivery(peer)) ?? initialDelivery(peer);
+    const mirrorSize = this.ctx.tree(peer).size;
+    const checkpointSize = Math.max(mirrorSize, (await this.ctx.store.latestCheckpoint(peer))?.size ?? 0);
+    const alarms = evidence.filter((e) => e.party === peer).map((e) => `${e.kind}: ${e.summary}`);
+    return {
+      party: peer,
+      node: this.ctx.agreement.parties.find((p) => p.id === peer)?.node ?? '',
+      reachable: d.attempts === 0 && d.lastSuccessAt !== null,
+      lastContactAt: d.lastSuccessAt,
+      pendingDeliveries: Math.max(0, ownSize - d.ackedSize),
+      deliveryAttempts: d.attempts,
+      nextAttemptAt: d.nextAttemptAt,
+      lastError: d.lastError,
+      mirrorSize,
+      checkpointSize,
+      lag: checkpointSize - mirrorSize,
+      witnessedSize: (await this.ctx.store.witnessRecord(peer))?.size ?? 0,
+      cosignedOwnCheckpointBy: ownCosigners,
+      verification: alarms.length > 0 ? 'alarm' : 'verified',
+      alarms,
+    };
+  }
+
+  evidence(): Promise<Evidence[]> {
+    return this.ctx.store.evidence();
+  }
+}
