@@ -21,7 +21,7 @@ import { OwnCheckpoints } from './own-checkpoints.js';
 import { OwnLog } from './own-log.js';
 import { Receiving } from './receiving.js';
 import { hashedOf } from './stored-form.js';
-import { Witnessing } from './witnessing.js';
+import { Witnessing, type WitnessingOptions } from './witnessing.js';
 
 export interface PartyNodeOptions {
   party: string;
@@ -33,6 +33,8 @@ export interface PartyNodeOptions {
   logger: Logger;
   /** One transport per other party of the agreement. */
   peers: ReadonlyMap<string, PeerTransport>;
+  /** Gossip interval and cosigning retries (backfill is the node's own). */
+  witnessing?: Omit<WitnessingOptions, 'backfill'>;
 }
 
 /** The node cannot run as configured (its key is not the one the agreement pins, a peer has no transport…). */
@@ -97,10 +99,10 @@ export class PartyNode implements NodeApi {
   private readonly delivery: Delivery;
   private started = false;
 
-  private constructor(readonly ctx: NodeContext) {
+  private constructor(readonly ctx: NodeContext, witnessingOptions: Omit<WitnessingOptions, 'backfill'> = {}) {
     this.ownLog = new OwnLog(ctx);
     this.receiving = new Receiving(ctx);
-    this.witnessing = new Witnessing(ctx);
+    this.witnessing = new Witnessing(ctx, { ...witnessingOptions, backfill: (party) => backfill(ctx, party) });
     this.checkpoints = new OwnCheckpoints(ctx, () => this.witnessing.checkpointSigned());
     this.delivery = new Delivery(ctx);
     // An alarm must never go unheard: EventEmitter throws on an 'error' event without listeners, and logs nothing.
@@ -112,7 +114,7 @@ export class PartyNode implements NodeApi {
     checkOptions(options);
     await options.store.migrate();
     const trees = await LogTrees.load(options.store, options.agreement.parties.map((p) => p.id));
-    return new PartyNode(buildContext(options, trees));
+    return new PartyNode(buildContext(options, trees), options.witnessing);
   }
 
   get party(): string { return this.ctx.party; }

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { buildFederationApp } from '../../src/federation/federation-app.js';
+import { registerWitnessRoutes } from '../../src/federation/witness-routes.js';
 import type { Agreement } from '../../src/protocol/agreement.js';
 import { systemClock } from '../../src/node/clock.js';
 import type { PeerRequest, PeerResponse, PeerTransport } from '../../src/node/node-context.js';
@@ -40,7 +41,8 @@ export class TestNet {
   /** Parties that can neither be reached nor reach out. */
   readonly down = new Set<string>();
 
-  constructor(readonly parties: string[], private readonly openStore: (party: string) => Promise<Store>) {
+  /** `closeStores`: false when the stores' maker closes them itself (forEachStore does). */
+  constructor(readonly parties: string[], private readonly openStore: (party: string) => Promise<Store>, private readonly closeStores = true) {
     this.agreement = makeAgreement(parties);
   }
 
@@ -51,7 +53,9 @@ export class TestNet {
     const i = this.parties.indexOf(party);
     const peers = new Map(this.parties.filter((p) => p !== party).map((p) => [p, new InjectTransport(p, party, this) as PeerTransport]));
     const node = await PartyNode.open({ party, agreement: this.agreement, signingKey: partyKey(i), store, clock: systemClock, logger: pino({ level: 'silent' }), peers });
-    const app = buildFederationApp({ node, peerOf: (r) => r.headers[CALLER_HEADER] as string | undefined });
+    const app = buildFederationApp({
+      node, peerOf: (r) => r.headers[CALLER_HEADER] as string | undefined, extraRoutes: [(a) => registerWitnessRoutes(a, node.witnessing)],
+    });
     await app.ready();
     this.nodes.set(party, node);
     this.apps.set(party, app);
@@ -81,12 +85,13 @@ export class TestNet {
 
   async close(): Promise<void> {
     for (const p of [...this.nodes.keys()]) await this.stop(p);
-    for (const s of this.stores.values()) await s.close();
+    if (this.closeStores) for (const s of this.stores.values()) await s.close();
   }
 }
 
-export async function testNet(parties: string[], openStore: (party: string) => Promise<Store> = async () => new MemoryStore()): Promise<TestNet> {
-  const net = new TestNet(parties, openStore);
+/** The parties' nodes, open and started; with `makeStore` (forEachStore's), on that driver, else in memory. */
+export async function testNet(parties: string[], makeStore?: () => Promise<Store>): Promise<TestNet> {
+  const net = makeStore ? new TestNet(parties, makeStore, false) : new TestNet(parties, async () => new MemoryStore());
   for (const p of parties) await net.open(p);
   return net;
 }

@@ -1,4 +1,5 @@
-import { describe, it, after, before } from 'node:test';
+import { describe, it } from 'node:test';
+import { forEachStore, type MakeStore } from '../support/stores.js';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { pushPath } from '../../src/federation/paths.js';
@@ -22,12 +23,22 @@ function avalonSays(net: TestNet, index: number, change: Partial<UnsignedStateme
 
 const pushBody = (...hs: HashedStatement[]) => `{"statements":[${hs.map((h) => fromUtf8(h.leaf)).join(',')}]}`;
 
-describe('party node: send, deliver, receipts', () => {
-  let net: TestNet;
-  before(async () => { net = await testNet(['avalon', 'borduria']); });
-  after(async () => { await net.close(); });
+/** A test on a fresh network of `parties`, closed after it. */
+function withNet(makeStore: MakeStore, parties: string[], test: (net: TestNet) => Promise<void>, prepare?: (net: TestNet) => Promise<void>) {
+  return async () => {
+    const net = await testNet(parties, makeStore);
+    try {
+      await prepare?.(net);
+      await test(net);
+    } finally {
+      await net.close();
+    }
+  };
+}
 
-  it('delivers a statement and keeps the receipt on both sides, exactly once even when the push is repeated', async () => {
+forEachStore('party node', (makeStore) => {
+describe('send, deliver, receipts', () => {
+  it('delivers a statement and keeps the receipt on both sides, exactly once even when the push is repeated', withNet(makeStore, ['avalon', 'borduria'], async (net) => {
     const avalon = net.node('avalon');
     const borduria = net.node('borduria');
     const sent = await avalon.send(check());
@@ -53,39 +64,38 @@ describe('party node: send, deliver, receipts', () => {
     assert.equal((await avalon.store.receipts('avalon', 0)).length, 1);
     const view = await avalon.statement('avalon', 0);
     assert.equal(view?.receipts.length, 1);
-  });
+  }));
 
-  it('refuses a draft the agreement refuses, naming the field', async () => {
+  it('refuses a draft the agreement refuses, naming the field', withNet(makeStore, ['avalon', 'borduria'], async (net) => {
     await assert.rejects(
       net.node('avalon').send({ type: 'notification', case: 'avalon:2026-0001', body: { severity: 'apocalyptic' } }),
       (e: unknown) => e instanceof DraftRejectedError && e.path.startsWith('body'),
     );
-  });
+    assert.equal(await net.node('avalon').store.logSize('avalon'), 0);
+  }));
 
-  it('answers the peer status of both parties', async () => {
+  it('answers the peer status of a peer that has everything', withNet(makeStore, ['avalon', 'borduria'], async (net) => {
+    await net.node('avalon').send(check());
+    await until('delivered', async () => (await net.node('avalon').peers())[0]?.pendingDeliveries === 0);
     const [status] = await net.node('avalon').peers();
     assert.equal(status?.party, 'borduria');
-    assert.equal(status?.pendingDeliveries, 0);
+    assert.equal(status?.reachable, true);
     assert.equal(status?.verification, 'verified');
-  });
+  }));
 });
 
-describe('party node: receiving refuses misbehaviour and keeps evidence', () => {
-  let net: TestNet;
-  before(async () => {
-    net = await testNet(['avalon', 'borduria']);
-    await net.stop('avalon'); // avalon's statements are pushed by hand here
-  });
-  after(async () => { await net.close(); });
+describe('receiving refuses misbehaviour and keeps evidence', () => {
+  // avalon's statements are pushed by hand here: its node is stopped.
+  const byHand = (test: (net: TestNet) => Promise<void>) => withNet(makeStore, ['avalon', 'borduria'], test, (net) => net.stop('avalon'));
 
-  it('answers a gap with 409 and the expected index', async () => {
+  it('answers a gap with 409 and the expected index', byHand(async (net) => {
     const res = await net.inject('borduria', 'avalon', 'POST', pushPath('avalon'), JSON.parse(pushBody(avalonSays(net, 1))));
     assert.equal(res.statusCode, 409);
     assert.equal(res.json().error, 'log.gap');
     assert.equal(res.json().expected, 0);
-  });
+  }));
 
-  it('refuses a forged statement with 422 and keeps it as evidence', async () => {
+  it('refuses a forged statement with 422 and keeps it as evidence', byHand(async (net) => {
     const forged = avalonSays(net, 0, {}, signingKeyFromSeed(new Uint8Array(32).fill(99)));
     const res = await net.inject('borduria', 'avalon', 'POST', pushPath('avalon'), JSON.parse(pushBody(forged)));
     assert.equal(res.statusCode, 422);
@@ -93,9 +103,9 @@ describe('party node: receiving refuses misbehaviour and keeps evidence', () => 
     const evidence = await net.node('borduria').evidence();
     assert.ok(evidence.some((e) => e.kind === 'forged-statement' && e.party === 'avalon'));
     assert.equal(net.node('borduria').ctx.tree('avalon').size, 0);
-  });
+  }));
 
-  it('refuses a fork with 409 and keeps both statements as evidence', async () => {
+  it('refuses a fork with 409 and keeps both statements as evidence', byHand(async (net) => {
     const first = avalonSays(net, 0);
     const ok = await net.inject('borduria', 'avalon', 'POST', pushPath('avalon'), JSON.parse(pushBody(first)));
     assert.equal(ok.statusCode, 200, ok.body);
@@ -107,29 +117,30 @@ describe('party node: receiving refuses misbehaviour and keeps evidence', () => 
     const material = fork?.material as { held: { sig: string }; received: { sig: string } };
     assert.equal(material.held.sig, first.statement.sig);
     assert.equal(material.received.sig, other.statement.sig);
-  });
+  }));
 
-  it('mirrors a signed statement that breaks a rule, with evidence', async () => {
-    const invalid = avalonSays(net, 1, { type: 'notification', case: 'avalon:x-1', body: { severity: 'apocalyptic' } });
+  it('mirrors a signed statement that breaks a rule, with evidence', byHand(async (net) => {
+    const invalid = avalonSays(net, 0, { type: 'notification', case: 'avalon:x-1', body: { severity: 'apocalyptic' } });
     const res = await net.inject('borduria', 'avalon', 'POST', pushPath('avalon'), JSON.parse(pushBody(invalid)));
     assert.equal(res.statusCode, 200, res.body);
-    assert.equal(net.node('borduria').ctx.tree('avalon').size, 2);
+    assert.equal(net.node('borduria').ctx.tree('avalon').size, 1);
+    assert.equal((await net.node('borduria').store.receipts('avalon', 0)).length, 1, 'it was addressed to borduria: receipted');
     assert.ok((await net.node('borduria').evidence()).some((e) => e.kind === 'invalid-statement'));
     const [status] = await net.node('borduria').peers();
     assert.equal(status?.verification, 'alarm');
-  });
+  }));
 
-  it('refuses a push of a log by another party than its author', async () => {
+  it('refuses a push of a log by another party than its author', byHand(async (net) => {
     const res = await net.inject('borduria', 'avalon', 'POST', pushPath('carpathia'), { statements: [] });
     assert.equal(res.statusCode, 404);
     const res2 = await net.inject('borduria', 'avalon', 'POST', pushPath('borduria'), { statements: [] });
     assert.equal(res2.statusCode, 403);
-  });
+  }));
 });
 
-describe('party node: outages', () => {
+describe('outages', () => {
   it('resumes delivery after a restart', async () => {
-    const net = await testNet(['avalon', 'borduria']);
+    const net = await testNet(['avalon', 'borduria'], makeStore);
     try {
       net.down.add('borduria');
       await net.node('avalon').send(check());
@@ -148,7 +159,7 @@ describe('party node: outages', () => {
   });
 
   it('heals a gap: a peer that lost its mirror answers 409 and the sender resends from where it is', async () => {
-    const net = await testNet(['avalon', 'borduria']);
+    const net = await testNet(['avalon', 'borduria'], makeStore);
     try {
       const avalon = net.node('avalon');
       await avalon.send(check());
@@ -160,8 +171,8 @@ describe('party node: outages', () => {
       const failures: string[] = [];
       avalon.events.on('deliveryFailed', (_peer, error) => failures.push(error));
       await avalon.send(check());
-      await until('borduria mirrors all of avalon\'s log again', () => net.node('borduria').ctx.tree('avalon').size === 3);
-      assert.equal((await avalon.store.delivery('borduria'))?.ackedSize, 3);
+      await until('borduria acknowledged all of avalon\'s log again', async () => (await avalon.store.delivery('borduria'))?.ackedSize === 3);
+      assert.equal(net.node('borduria').ctx.tree('avalon').size, 3);
       assert.deepEqual(failures, [], 'a gap is not a failure: the sender resends at once');
     } finally {
       await net.close();
@@ -169,7 +180,7 @@ describe('party node: outages', () => {
   });
 
   it('backfills what a peer said while this node was down', async () => {
-    const net = await testNet(['avalon', 'borduria', 'carpathia']);
+    const net = await testNet(['avalon', 'borduria', 'carpathia'], makeStore);
     try {
       await net.stop('borduria');
       net.down.add('borduria');
@@ -183,4 +194,5 @@ describe('party node: outages', () => {
       await net.close();
     }
   });
+});
 });
