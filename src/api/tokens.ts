@@ -5,6 +5,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { ApiToken, Role, Store } from '../storage/store.js';
 import type { Clock } from '../node/clock.js';
 
+/** Where a node's first run writes its admin token, in the data directory (mode 0600). */
+export const ADMIN_TOKEN_FILE = 'admin.token';
+
 /** "parley_" + 32 random bytes in base64url: recognisable in a leaked file, unguessable. */
 export function newTokenSecret(): string {
   return 'parley_' + randomBytes(32).toString('base64url');

@@ -1,6 +1,10 @@
 /** The `parley` command line. Each command lives in its own file and registers itself here. */
 import { Command, CommanderError } from 'commander';
 import { registerVerify } from './verify-command.js';
+import { registerServe } from './serve-command.js';
+import { registerSend } from './send-command.js';
+import { registerCases } from './cases-command.js';
+import { registerExport } from './export-command.js';
 import { UsageError } from './usage-error.js';
 
 const program = new Command();
@@ -13,6 +17,10 @@ program
   .exitOverride();
 
 registerVerify(program);
+registerServe(program);
+registerSend(program);
+registerCases(program);
+registerExport(program);
 
 try {
   await program.parseAsync(process.argv);
