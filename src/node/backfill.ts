@@ -59,3 +59,8 @@ function rangeOf(text: string, log: string, source: string): unknown[] {
   if (!Array.isArray(statements)) throw new BackfillError(log, source, `${source} answered a range of ${log}'s log without a statements list`);
   return statements;
 }
+
+/** Resolves when no pull of this node is in flight (failed ones included): for an orderly stop. */
+export async function backfillsSettled(ctx: NodeContext): Promise<void> {
+  await Promise.allSettled([...(running.get(ctx)?.values() ?? [])]);
+}

@@ -19,8 +19,10 @@ export class OwnCheckpoints {
     void this.schedule(); // a crash between an append and its checkpoint leaves the log uncovered
   }
 
-  stop(): void {
+  /** Stops listening, and lets a checkpoint already scheduled be written (the store closes after the node stops). */
+  async stop(): Promise<void> {
     this.ctx.events.off('appended', this.onAppended);
+    await this.scheduled;
   }
 
   /** Signs a checkpoint of the own log's size soon (once for all the appends until then). */

@@ -11,7 +11,7 @@ import { formatVerifierKey, ED25519_TYPE } from '../protocol/note-key.js';
 import type { SigningKey } from '../protocol/keys.js';
 import type { HashedStatement } from '../protocol/statement.js';
 import type { Evidence, Store, StoredStatement } from '../storage/store.js';
-import { backfill } from './backfill.js';
+import { backfill, backfillsSettled } from './backfill.js';
 import type { Clock } from './clock.js';
 import { Delivery, initialDelivery } from './delivery.js';
 import { LogTrees } from './log-trees.js';
@@ -138,9 +138,10 @@ export class PartyNode implements NodeApi {
   async stop(): Promise<void> {
     if (!this.started) return;
     this.started = false;
-    this.checkpoints.stop();
+    await this.checkpoints.stop();
     await this.delivery.stop();
     await this.witnessing.stop();
+    await backfillsSettled(this.ctx);
     await this.ctx.exclusive(async () => undefined); // let the last write finish
   }
 
