@@ -11,7 +11,7 @@ import type { Tier } from '../protocol/agreement.js';
 import type { CaseDeadline, CaseState } from '../protocol/case-state.js';
 import type { HashedStatement } from '../protocol/statement.js';
 import { caseStatementRef } from './deadline-watch.js';
-import type { NodeApi } from './node-api.js';
+import { DraftRejectedError, type NodeApi } from './node-api.js';
 
 /** The tier above the case's, or undefined at the top of the ladder. */
 export function nextTier(ladder: readonly Tier[], tier: Tier): Tier | undefined {
@@ -56,13 +56,21 @@ export async function escalateOverdueCases(node: NodeApi, logger: Logger): Promi
     if (!c || !shouldEscalate(c, node.party, ladder)) continue;
     const cause = escalationCause(c, node.party) as CaseDeadline;
     const tier = nextTier(ladder, c.tier) as Tier;
-    const h = await node.send({
-      type: 'escalation',
-      to: c.participants.filter((p) => p !== node.party),
-      case: c.id,
-      refs: [caseStatementRef(c, cause.statement)],
-      body: { tier, reason: 'overdue', text: `${kindText(cause)} from ${cause.party} by ${cause.due}.`, language: 'en' },
-    });
+    let h: HashedStatement;
+    try {
+      h = await node.send({
+        type: 'escalation',
+        to: c.participants.filter((p) => p !== node.party),
+        case: c.id,
+        refs: [caseStatementRef(c, cause.statement)],
+        body: { tier, reason: 'overdue', text: `${kindText(cause)} from ${cause.party} by ${cause.due}.`, language: 'en' },
+      });
+    } catch (e) {
+      // One case the agreement will not let escalate must not hold up the others; the next pass tries again.
+      if (!(e instanceof DraftRejectedError)) throw e;
+      logger.error({ case: c.id, tier, rule: e.rule, path: e.path }, `could not escalate: ${e.message}`);
+      continue;
+    }
     logger.info({ case: c.id, tier, overdue: cause.kind, owedBy: cause.party, index: h.statement.index, hash: h.hash }, 'signed escalation');
     signed.push(h);
   }

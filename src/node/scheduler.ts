@@ -151,11 +151,15 @@ export class Scheduler {
   private async sendScheduledCheck(): Promise<HashedStatement[]> {
     const { checks } = await readCheckStatements(this.node);
     if (nextScheduledCheckMs(checks, this.node.party, this.node.agreement, this.node.clock.nowMs()) > this.node.clock.nowMs()) return [];
-    const to = this.node.agreement.parties.map((p) => p.id).filter((p) => p !== this.node.party).sort();
+    const to = this.others();
     if (to.length === 0) return [];
     const h = await this.node.send({ type: CHECK, to, case: null, refs: [], body: { nonce: newNonce(), scheduled: true } });
     this.logger.info({ to, index: h.statement.index, hash: h.hash }, 'signed scheduled communication check');
     return [h];
+  }
+
+  private others(): string[] {
+    return this.node.agreement.parties.map((p) => p.id).filter((p) => p !== this.node.party).sort();
   }
 
   /** Answers every check addressed to this party that it has not answered, when the agreement lets the node answer. */
@@ -177,7 +181,8 @@ export class Scheduler {
   private async nextDueMs(): Promise<number | undefined> {
     const now = this.node.clock.nowMs();
     const { checks } = await readCheckStatements(this.node);
-    const candidates = [nextOverdueInstant(await this.node.cases(), now), nextScheduledCheckMs(checks, this.node.party, this.node.agreement, now)];
+    const candidates = [nextOverdueInstant(await this.node.cases(), now)];
+    if (this.others().length > 0) candidates.push(nextScheduledCheckMs(checks, this.node.party, this.node.agreement, now));
     const due = candidates.filter((x): x is number => x !== undefined);
     return due.length ? Math.min(...due) : undefined;
   }
@@ -203,7 +208,6 @@ export class Scheduler {
     this.clearTimer();
     this.timerAtReal = at;
     this.timer = setTimeout(() => this.onTimer(), at - now);
-    this.timer.unref();
   }
 
   private clearTimer(): void {
@@ -222,7 +226,8 @@ export class Scheduler {
       },
       (e: unknown) => {
         this.logger.error({ err: errorText(e) }, 'scheduler pass failed; will try again');
-        if (this.running) this.wakeAt(Date.now() + this.tickMs);
+        // Not at once: a failure that repeats (a store down) should not flood the log.
+        if (this.running) this.wakeAt(Date.now() + Math.min(this.maxSleepMs, 10 * this.tickMs));
       },
     );
   }

@@ -38,12 +38,16 @@ export class Parties {
   readonly schedulers = new Map<string, Scheduler>();
   private readonly stores = new Map<string, MemoryStore>();
 
-  constructor(readonly ids: string[], overrides: Partial<Agreement> = {}, private readonly schedulerOptions: SchedulerOptions = {}) {
+  /** The nodes' clock: the manual one, unless a test runs on another (e.g. an accelerated clock, for the real timer). */
+  readonly nodeClock: Clock;
+
+  constructor(readonly ids: string[], overrides: Partial<Agreement> = {}, private readonly schedulerOptions: SchedulerOptions = {}, clock?: Clock) {
     this.agreement = makeAgreement(ids, overrides);
+    this.nodeClock = clock ?? this.clock;
   }
 
-  static async open(ids: string[], overrides: Partial<Agreement> = {}, schedulerOptions: SchedulerOptions = {}): Promise<Parties> {
-    const p = new Parties(ids, overrides, schedulerOptions);
+  static async open(ids: string[], overrides: Partial<Agreement> = {}, schedulerOptions: SchedulerOptions = {}, clock?: Clock): Promise<Parties> {
+    const p = new Parties(ids, overrides, schedulerOptions, clock);
     for (const id of ids) await p.restart(id);
     return p;
   }
@@ -55,7 +59,7 @@ export class Parties {
     if (!store) this.stores.set(id, (store = new MemoryStore()));
     const peers = new Map(this.ids.filter((p) => p !== id).map((p) => [p, new NoTransport(p) as PeerTransport]));
     const node = await PartyNode.open({
-      party: id, agreement: this.agreement, signingKey: partyKey(this.ids.indexOf(id)), store, clock: this.clock, logger: pino({ level: 'silent' }), peers,
+      party: id, agreement: this.agreement, signingKey: partyKey(this.ids.indexOf(id)), store, clock: this.nodeClock, logger: pino({ level: 'silent' }), peers,
     });
     this.nodes.set(id, node);
     this.schedulers.set(id, new Scheduler(node, this.schedulerOptions));
