@@ -1,6 +1,7 @@
 /** The `parley` command line. Each command lives in its own file and registers itself here. */
 import { Command, CommanderError } from 'commander';
 import { registerVerify } from './verify-command.js';
+import { registerInit } from './init-command.js';
 import { registerServe } from './serve-command.js';
 import { registerSend } from './send-command.js';
 import { registerCases } from './cases-command.js';
@@ -16,6 +17,7 @@ program
   // Usage errors exit 2, so that scripts can tell them from "the log does not verify" (exit 1).
   .exitOverride();
 
+registerInit(program);
 registerVerify(program);
 registerServe(program);
 registerSend(program);

@@ -32,7 +32,7 @@ import {
   type DatabaseConfig,
   type NodeConfig,
 } from './node-config.js';
-import { certificateFingerprint, createTlsIdentity, DEFAULT_TLS_HOSTNAMES, keyMatchesCertificate } from './tls-identity.js';
+import { certificateFingerprint, checkHostname, createTlsIdentity, DEFAULT_TLS_HOSTNAMES, keyMatchesCertificate } from './tls-identity.js';
 
 /** The files of a data directory, relative to it. */
 export const DATA_FILES = {
@@ -148,6 +148,7 @@ export async function initDataDir(opts: InitOptions): Promise<InitResult> {
   }
   const dir = resolve(opts.dir);
   const hostnames = opts.hostnames && opts.hostnames.length > 0 ? opts.hostnames : [...DEFAULT_TLS_HOSTNAMES];
+  hostnames.forEach(checkHostname);
   const config = configFor(opts, hostnames);
   await refuseExistingIdentity(dir);
   const tlsIdentity = await createTlsIdentity({ hostnames });

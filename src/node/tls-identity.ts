@@ -45,7 +45,8 @@ function subjectAltName(host: string): { type: 'ip' | 'dns'; value: string } {
   return isIP(bare) ? { type: 'ip', value: bare } : { type: 'dns', value: host };
 }
 
-function checkHostname(host: string): void {
+/** Throws TlsIdentityError for anything but a DNS name or an IP address (no scheme, port or path). */
+export function checkHostname(host: string): void {
   const { type, value } = subjectAltName(host);
   // RFC 1123 labels, plus a leading "*." wildcard; no ports, schemes or paths.
   if (type === 'dns' && !/^(\*\.)?([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(value)) {
