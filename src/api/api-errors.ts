@@ -43,6 +43,7 @@ export function apiErrorHandler(this: unknown, e: FastifyError, request: Fastify
   const known = bodyOf(e);
   if (known) {
     request.log.info({ status: known.status, error: known.body.error }, 'request refused');
+    if (known.status === 401) void reply.header('www-authenticate', 'Bearer realm="parley"');
     void reply.status(known.status).send(known.body);
     return;
   }

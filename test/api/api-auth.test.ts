@@ -42,6 +42,7 @@ describe('authentication', () => {
   test('a malformed Authorization header is a missing token', async () => {
     const res = await f.app.inject({ method: 'GET', url: '/api/v1/cases', headers: { authorization: `Basic ${f.tokens.admin}` } });
     assert.equal(res.statusCode, 401);
+    assert.equal(res.headers['www-authenticate'], 'Bearer realm="parley"');
   });
 
   test('/healthz needs no token', async () => {
