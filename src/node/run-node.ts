@@ -3,6 +3,7 @@
  * itself, its federation server (mutual TLS), its user API (plain HTTP, local by default) and its scheduler.
  * `parley serve`, the tests and the demo all start nodes through here, so they run the same composition.
  */
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { startApiServer, type RunningApi } from '../api/api-server.js';
@@ -80,6 +81,8 @@ async function firstAdminToken(dir: string, node: PartyNode, logger: Logger): Pr
   if ((await node.store.tokens()).length > 0) return;
   const { token } = await createToken(node.store, node.clock, 'first-run admin', 'admin');
   const path = join(dir, ADMIN_TOKEN_FILE);
+  // A file left from an earlier database holds a token this store does not know: it opens nothing, replace it.
+  await rm(path, { force: true });
   await writeKeyFile(path, token + '\n');
   logger.info({ file: path }, 'created an admin token for the user API in this file (readable by the owner only); use it to create duty-officer, approver and auditor tokens');
 }

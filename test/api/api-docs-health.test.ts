@@ -51,6 +51,9 @@ describe('health and metrics', () => {
     assert.match(res.body, /^parley_peer_lag\{peer="borduria",party="avalon"\} 0$/m);
     assert.match(res.body, /^parley_overdue_cases\{party="avalon"\} 0$/m);
     assert.match(res.body, /^parley_alarms_total\{party="avalon"\} 0$/m);
+    await f.fromPeer(notificationDraft('borduria:m-2'));
+    const after = (await f.app.inject({ method: 'GET', url: '/metrics', headers: bearer(f.tokens.admin) })).body;
+    assert.match(after, /^parley_statements_mirrored_total\{peer="borduria",party="avalon"\} 1$/m);
     for (const name of ['parley_statements_mirrored_total', 'parley_deliveries_total', 'parley_delivery_retries_total']) assert.match(res.body, new RegExp(`# TYPE ${name} counter`));
   });
 
