@@ -5,11 +5,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { parseAgreement } from '../../src/protocol/agreement-parse.js';
 import type { Agreement } from '../../src/protocol/agreement.js';
 import type { HashedStatement } from '../../src/protocol/statement.js';
 import { PartyNode } from '../../src/node/party-node.js';
+import { initDataDir, openDataDir, type NodeFiles } from '../../src/node/data-dir.js';
 import { systemClock } from '../../src/node/clock.js';
 import { createLogger } from '../../src/node/logger.js';
 import type { PeerTransport } from '../../src/node/node-context.js';
@@ -88,4 +90,23 @@ export function notificationDraft(caseId: string, tier?: string): { type: string
     type: 'notification', case: caseId, to,
     body: { category: 'availability.ddos', severity: 'high', summary: 'DDoS against the election commission portal', actions: ['investigate'], ...(tier ? { tier } : {}) },
   };
+}
+
+/** A port nobody listens on now: node.json must name the federation port the agreement pins, before the node runs. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.on('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A fresh data directory for `party` of the example agreement under `root`, with its own federation and API ports. */
+export async function initParty(root: string, party: string): Promise<NodeFiles> {
+  const dir = join(root, party);
+  await initDataDir({ dir, agreementId: 'avalon-borduria', party, federationPort: await freePort(), apiPort: await freePort() });
+  return openDataDir(dir);
 }

@@ -5,9 +5,9 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { initDataDir, installAgreement, openDataDir, type NodeFiles } from '../../src/node/data-dir.js';
+import { installAgreement } from '../../src/node/data-dir.js';
+import { initParty } from './api-fixture.js';
 import { createLogger } from '../../src/node/logger.js';
 import { ADMIN_TOKEN_FILE, runNode, type RunningNode } from '../../src/node/run-node.js';
 import { ApiClient } from '../../src/cli/api-client.js';
@@ -19,23 +19,6 @@ import { tempDir } from '../support/temp.js';
 const root = tempDir('parley-run-node-');
 const nodes: RunningNode[] = [];
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function initParty(party: string): Promise<NodeFiles> {
-  const dir = join(root, party);
-  await initDataDir({ dir, agreementId: 'avalon-borduria', party, federationPort: await freePort(), apiPort: 0 });
-  return openDataDir(dir);
-}
-
 /** A client of the node's API with a fresh token of `role`, made with the first-run admin token. */
 async function clientOf(n: RunningNode, role: string): Promise<ApiClient> {
   const admin = new ApiClient(n.apiUrl, readFileSync(join(n.files.dir, ADMIN_TOKEN_FILE), 'utf8').trim());
@@ -43,8 +26,8 @@ async function clientOf(n: RunningNode, role: string): Promise<ApiClient> {
 }
 
 before(async () => {
-  const avalon = await initParty('avalon');
-  const borduria = await initParty('borduria');
+  const avalon = await initParty(root, 'avalon');
+  const borduria = await initParty(root, 'borduria');
   const signed = agreementFor([avalon, borduria]);
   for (const files of [avalon, borduria]) {
     await installAgreement(files.dir, signed);

@@ -6,11 +6,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { statSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { initDataDir, installAgreement, openDataDir, type NodeFiles } from '../../src/node/data-dir.js';
+import { installAgreement } from '../../src/node/data-dir.js';
+import { initParty } from '../api/api-fixture.js';
 import { createLogger } from '../../src/node/logger.js';
 import { ADMIN_TOKEN_FILE, runNode, type RunningNode } from '../../src/node/run-node.js';
 import { ApiClient } from '../../src/cli/api-client.js';
@@ -34,23 +34,6 @@ function parley(args: string[], env: Record<string, string> = {}): Promise<Run> 
     child.on('error', reject);
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function initParty(root: string, party: string): Promise<NodeFiles> {
-  const dir = join(root, party);
-  await initDataDir({ dir, agreementId: 'avalon-borduria', party, federationPort: await freePort(), apiPort: await freePort() });
-  return openDataDir(dir);
 }
 
 const notification = JSON.stringify({ category: 'availability.ddos', severity: 'high', summary: 'DDoS against the election portal', actions: ['investigate'] });
