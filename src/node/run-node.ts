@@ -132,12 +132,11 @@ export async function runNode(dataDir: string, opts: RunNodeOptions = {}): Promi
     await firstAdminToken(files.dir, node, logger);
     const metrics = createNodeMetrics(node);
     cleanup.push(() => metrics.close());
-    const api: RunningApi = await startApiServer({
-      node, logger, metrics, host: opts.apiHost ?? files.config.api.host ?? '127.0.0.1', port: opts.apiPort ?? files.config.api.port,
-    });
+    const apiHost = opts.apiHost ?? files.config.api.host ?? '127.0.0.1';
+    const api: RunningApi = await startApiServer({ node, logger, metrics, host: apiHost, port: opts.apiPort ?? files.config.api.port });
     cleanup.push(() => api.close());
-    if (!/^(127\.|::1$|localhost$)/.test(files.config.api.host)) {
-      logger.warn({ host: files.config.api.host }, 'the user API is plain HTTP and listens beyond this host: put TLS in front of it');
+    if (!/^(127\.|::1$|localhost$)/.test(apiHost)) {
+      logger.warn({ host: apiHost }, 'the user API is plain HTTP and listens beyond this host: put TLS in front of it');
     }
     if (opts.scheduler !== false) {
       const scheduler = new Scheduler(node, { logger });
