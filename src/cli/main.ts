@@ -6,6 +6,7 @@ import { registerServe } from './serve-command.js';
 import { registerSend } from './send-command.js';
 import { registerCases } from './cases-command.js';
 import { registerExport } from './export-command.js';
+import { registerDemo } from './demo-command.js';
 import { UsageError } from './usage-error.js';
 
 const program = new Command();
@@ -23,6 +24,7 @@ registerServe(program);
 registerSend(program);
 registerCases(program);
 registerExport(program);
+registerDemo(program);
 
 try {
   await program.parseAsync(process.argv);
