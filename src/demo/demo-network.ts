@@ -65,11 +65,12 @@ export function freePort(): Promise<number> {
   });
 }
 
-async function initParty(dir: string, agreementId: string, party: string, clock: { origin: string; speed: number }): Promise<NodeFiles> {
+async function initParty(dir: string, agreementId: string, party: string, clock: { origin: string; speed: number } | undefined): Promise<NodeFiles> {
   const partyDir = join(dir, party);
   await initDataDir({
     dir: partyDir, agreementId, party, federationHost: '127.0.0.1', federationPort: await freePort(), apiPort: await freePort(),
   });
+  if (!clock) return openDataDir(partyDir);
   // Every node of the demo reads the same accelerated clock, so that they agree on what time it is.
   const configPath = join(partyDir, DATA_FILES.config);
   const config = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
@@ -90,17 +91,42 @@ function agreementFor(text: string, nodes: NodeFiles[]): SignedAgreement {
   return { agreement, signatures: nodes.map((n) => signAgreement(agreement, n.config.party, n.signingKey)) };
 }
 
-export async function startDemoNetwork(opts: DemoNetworkOptions): Promise<DemoNetwork> {
+export interface DemoDirsOptions {
+  /** Where the parties' data directories go (one per party, named by party id). */
+  dir: string;
+  /** 2 or 5: which example agreement (DEMO_AGREEMENTS). */
+  parties: number;
+  /** A clock every node shares (node.json's `clock`); none: each node reads the system clock. */
+  clock?: { origin: string; speed: number };
+}
+
+export interface DemoDirs {
+  signed: SignedAgreement;
+  /** One data directory per party, in the agreement's order, each with the signed agreement installed. */
+  files: NodeFiles[];
+}
+
+/**
+ * The data directories of an example agreement's parties on loopback (free ports), ready to run: made by
+ * initDataDir, the agreement re-made with their keys, fingerprints and URLs, signed by every party and installed.
+ * The demo starts them in this process; the integration tests start each as its own `parley serve`.
+ */
+export async function prepareDemoDirs(opts: DemoDirsOptions): Promise<DemoDirs> {
   const file = DEMO_AGREEMENTS[opts.parties];
   if (!file) throw new DemoSetupError(`--parties must be one of ${Object.keys(DEMO_AGREEMENTS).join(', ')} (the example agreements), not ${opts.parties}`);
   const text = await readFile(join(examplesDir(), file), 'utf8');
   const ids = parseAgreement(text).parties.map((p) => p.id);
   const agreementId = parseAgreement(text).id;
-  const clock = { origin: new Date().toISOString(), speed: opts.speed };
   const files: NodeFiles[] = [];
-  for (const party of ids) files.push(await initParty(opts.dir, agreementId, party, clock));
+  for (const party of ids) files.push(await initParty(opts.dir, agreementId, party, opts.clock));
   const signed = agreementFor(text, files);
   for (const f of files) await installAgreement(f.dir, signed);
+  return { signed, files };
+}
+
+export async function startDemoNetwork(opts: DemoNetworkOptions): Promise<DemoNetwork> {
+  const clock = { origin: new Date().toISOString(), speed: opts.speed };
+  const { signed, files } = await prepareDemoDirs({ dir: opts.dir, parties: opts.parties, clock });
 
   const parties: DemoParty[] = [];
   const close = async (): Promise<void> => {
