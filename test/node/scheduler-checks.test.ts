@@ -1,15 +1,16 @@
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { refTo } from '../../src/protocol/statement.js';
 import { CheckAlreadyAnsweredError, CheckNotFoundError } from '../../src/node/scheduler.js';
+import { forEachStore } from '../support/stores.js';
 import { Parties, T0 } from './scheduler-harness.js';
 
 const MINUTE = 60_000;
 const WEEK = 7 * 24 * 60;
 
-describe('scheduled communication checks', () => {
+forEachStore('scheduled communication checks', (makeStore) => {
   it('sends one check to every other party every week, and a restart does not send it again', async () => {
-    const p = await Parties.open(['avalon', 'borealis', 'carpathia']);
+    const p = await Parties.open(['avalon', 'borealis', 'carpathia'], { makeStore });
     const a = () => p.scheduler('avalon');
     const first = await a().tick();
     assert.equal(first.checksSent.length, 1);
@@ -34,8 +35,9 @@ describe('scheduled communication checks', () => {
     assert.notEqual(sent[0]!.statement.body?.nonce, sent[1]!.statement.body?.nonce);
   });
 
-  it('a node-answered check is replied to as soon as it arrives, and the latency is recorded', async () => {
-    const p = await Parties.open(['avalon', 'borealis']);
+  it('a node-answered check is replied to as soon as it arrives, and the latency is recorded', async (t) => {
+    const p = await Parties.open(['avalon', 'borealis'], { makeStore });
+    t.after(() => p.stop());
     p.scheduler('borealis').start();
     await p.scheduler('borealis').idle();
     await p.sync(); // borealis's own first check, and avalon's receipt for it
@@ -61,11 +63,10 @@ describe('scheduled communication checks', () => {
     p.scheduler('borealis').start();
     await p.scheduler('borealis').idle();
     assert.equal((await p.own('borealis', 'communication-check-reply')).length, 1);
-    await p.stop();
   });
 
   it('a check that arrived while the scheduler was not running is answered by the next pass', async () => {
-    const p = await Parties.open(['avalon', 'borealis']);
+    const p = await Parties.open(['avalon', 'borealis'], { makeStore });
     const [check] = (await p.scheduler('avalon').tick()).checksSent;
     await p.sync();
     assert.deepEqual(await p.own('borealis', 'communication-check-reply'), []);
@@ -76,8 +77,9 @@ describe('scheduled communication checks', () => {
     assert.equal((await p.scheduler('avalon').checkResults())[0]?.answers[0]?.latencyMs, 5 * MINUTE);
   });
 
-  it('a person-answered check stays pending for a person, is "missed" after answerWithin, and a late answer counts as late', async () => {
-    const p = await Parties.open(['avalon', 'borealis'], { communicationChecks: { every: 'P7D', answerWithin: 'PT1H', answeredBy: 'person' } });
+  it('a person-answered check stays pending for a person, is "missed" after answerWithin, and a late answer counts as late', async (t) => {
+    const p = await Parties.open(['avalon', 'borealis'], { makeStore, agreement: { communicationChecks: { every: 'P7D', answerWithin: 'PT1H', answeredBy: 'person' } } });
+    t.after(() => p.stop());
     p.scheduler('borealis').start();
     await p.scheduler('borealis').idle();
     const [check] = (await p.scheduler('avalon').tick()).checksSent;
@@ -101,6 +103,5 @@ describe('scheduled communication checks', () => {
     await p.sync();
     assert.deepEqual(await p.scheduler('borealis').reminders(), []);
     assert.deepEqual((await p.scheduler('avalon').checkResults())[0]?.answers, [{ party: 'borealis', status: 'late', latencyMs: 61 * MINUTE, reply: refTo(reply) }]);
-    await p.stop();
   });
 });

@@ -1,23 +1,24 @@
-import { describe, it } from 'node:test';
+import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { refTo } from '../../src/protocol/statement.js';
+import { forEachStore, type MakeStore } from '../support/stores.js';
 import { Parties, T0 } from './scheduler-harness.js';
 
 const CASE = 'avalon:2026-0001';
 const notify = (severity: string) => ({ category: 'availability.ddos', severity, summary: 'DDoS from your networks', actions: ['investigate'] });
 const assist = (severity: string) => ({ severity, actions: ['take-down'], summary: 'Take the C2 server down' });
 
-async function notified(overrides = {}) {
-  const p = await Parties.open(['avalon', 'borealis'], overrides);
+async function notified(makeStore: MakeStore, agreement = {}) {
+  const p = await Parties.open(['avalon', 'borealis'], { agreement, makeStore });
   // high: acknowledgement within 4 hours
   const n = await p.node('avalon').send({ type: 'notification', to: ['borealis'], case: CASE, body: notify('high') });
   await p.sync();
   return { p, n };
 }
 
-describe('escalation of an overdue case', () => {
+forEachStore('escalation of an overdue case', (makeStore) => {
   it('escalates an unacknowledged notification exactly once, across ticks and restarts', async () => {
-    const { p, n } = await notified();
+    const { p, n } = await notified(makeStore);
     p.clock.advanceMinutes(240);
     assert.deepEqual((await p.scheduler('avalon').tick()).escalations, [], 'due at 4 hours is not overdue yet');
     p.clock.advanceMinutes(1);
@@ -46,7 +47,7 @@ describe('escalation of an overdue case', () => {
   });
 
   it('only the opener escalates; the party that owes the deadline sees it overdue, owed by itself', async () => {
-    const { p } = await notified();
+    const { p } = await notified(makeStore);
     p.clock.advanceMinutes(300);
     assert.deepEqual((await p.scheduler('borealis').tick()).escalations, []);
     const marks = await p.scheduler('borealis').overdue();
@@ -54,7 +55,7 @@ describe('escalation of an overdue case', () => {
   });
 
   it('escalates a second lapse to the next tier, and stops at the top of the ladder', async () => {
-    const p = await Parties.open(['avalon', 'borealis']);
+    const p = await Parties.open(['avalon', 'borealis'], { makeStore });
     // high: acknowledgement within 4 hours, response within 1 day
     const q = await p.node('avalon').send({ type: 'request-for-assistance', to: ['borealis'], case: CASE, body: assist('high') });
     await p.sync();
@@ -77,7 +78,7 @@ describe('escalation of an overdue case', () => {
   });
 
   it('does not escalate a case closed before its deadline', async () => {
-    const { p } = await notified();
+    const { p } = await notified(makeStore);
     p.clock.advanceMinutes(10);
     await p.node('avalon').send({ type: 'closure', to: ['borealis'], case: CASE, body: { reason: 'resolved' } });
     p.clock.advanceMinutes(600);
@@ -86,7 +87,7 @@ describe('escalation of an overdue case', () => {
   });
 
   it("onOverdue 'remind': no escalation, a reminder while the deadline runs, then an overdue mark on both sides", async () => {
-    const { p, n } = await notified({ escalation: { ladder: ['technical', 'diplomatic', 'political'], onOverdue: 'remind' } });
+    const { p, n } = await notified(makeStore, { escalation: { ladder: ['technical', 'diplomatic', 'political'], onOverdue: 'remind' } });
     p.clock.advanceMinutes(60);
     const reminders = await p.scheduler('borealis').reminders();
     assert.deepEqual(reminders, [{

@@ -8,6 +8,7 @@ import type { Agreement } from '../../src/protocol/agreement.js';
 import type { Clock } from '../../src/node/clock.js';
 import type { PeerTransport } from '../../src/node/node-context.js';
 import { PartyNode } from '../../src/node/party-node.js';
+import type { Store } from '../../src/storage/store.js';
 import { Scheduler, type SchedulerOptions } from '../../src/node/scheduler.js';
 import { parseStatement, type HashedStatement } from '../../src/protocol/statement.js';
 import { makeAgreement, partyKey } from '../support/case-builder.js';
@@ -31,23 +32,29 @@ class NoTransport implements PeerTransport {
   async close(): Promise<void> {}
 }
 
+export interface PartiesOptions {
+  /** Changes to the test agreement (case-builder's makeAgreement). */
+  agreement?: Partial<Agreement>;
+  scheduler?: SchedulerOptions;
+  /** The nodes' clock: the manual one unless given (e.g. an accelerated clock, for the real timer). */
+  clock?: Clock;
+  /** A fresh store per party (forEachStore's); in memory unless given. */
+  makeStore?: () => Promise<Store>;
+}
+
 export class Parties {
   readonly clock = new ManualClock();
   readonly agreement: Agreement;
   readonly nodes = new Map<string, PartyNode>();
   readonly schedulers = new Map<string, Scheduler>();
-  private readonly stores = new Map<string, MemoryStore>();
+  private readonly stores = new Map<string, Store>();
 
-  /** The nodes' clock: the manual one, unless a test runs on another (e.g. an accelerated clock, for the real timer). */
-  readonly nodeClock: Clock;
-
-  constructor(readonly ids: string[], overrides: Partial<Agreement> = {}, private readonly schedulerOptions: SchedulerOptions = {}, clock?: Clock) {
-    this.agreement = makeAgreement(ids, overrides);
-    this.nodeClock = clock ?? this.clock;
+  constructor(readonly ids: string[], private readonly options: PartiesOptions = {}) {
+    this.agreement = makeAgreement(ids, options.agreement);
   }
 
-  static async open(ids: string[], overrides: Partial<Agreement> = {}, schedulerOptions: SchedulerOptions = {}, clock?: Clock): Promise<Parties> {
-    const p = new Parties(ids, overrides, schedulerOptions, clock);
+  static async open(ids: string[], options: PartiesOptions = {}): Promise<Parties> {
+    const p = new Parties(ids, options);
     for (const id of ids) await p.restart(id);
     return p;
   }
@@ -56,13 +63,14 @@ export class Parties {
   async restart(id: string): Promise<void> {
     await this.schedulers.get(id)?.stop();
     let store = this.stores.get(id);
-    if (!store) this.stores.set(id, (store = new MemoryStore()));
+    if (!store) this.stores.set(id, (store = this.options.makeStore ? await this.options.makeStore() : new MemoryStore()));
     const peers = new Map(this.ids.filter((p) => p !== id).map((p) => [p, new NoTransport(p) as PeerTransport]));
     const node = await PartyNode.open({
-      party: id, agreement: this.agreement, signingKey: partyKey(this.ids.indexOf(id)), store, clock: this.nodeClock, logger: pino({ level: 'silent' }), peers,
+      party: id, agreement: this.agreement, signingKey: partyKey(this.ids.indexOf(id)), store, clock: this.options.clock ?? this.clock,
+      logger: pino({ level: 'silent' }), peers,
     });
     this.nodes.set(id, node);
-    this.schedulers.set(id, new Scheduler(node, this.schedulerOptions));
+    this.schedulers.set(id, new Scheduler(node, this.options.scheduler));
   }
 
   node(id: string): PartyNode {
@@ -86,7 +94,8 @@ export class Parties {
         for (const author of this.ids) {
           if (author === receiver) continue;
           const from = await this.node(receiver).store.logSize(author);
-          const items = (await this.node(author).store.statements(author, from, Number.MAX_SAFE_INTEGER)).map((s) => JSON.parse(s.text) as unknown);
+          const to = await this.node(author).store.logSize(author);
+          const items = (await this.node(author).store.statements(author, from, to)).map((s) => JSON.parse(s.text) as unknown);
           if (items.length === 0) continue;
           await this.node(receiver).receiving.receive(author, items, author);
           moved = true;

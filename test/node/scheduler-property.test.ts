@@ -86,7 +86,7 @@ function checkEscalations(c: CaseState, ladder: Tier[], escalations: HashedState
 describe('escalation over random timelines', () => {
   it('is never duplicated, never sent for a closed case or past the top of the ladder, and never missed', async () => {
     await fc.assert(fc.asyncProperty(fc.constantFrom(...LADDERS), fc.array(step, { minLength: 1, maxLength: 25 }), async (ladder, steps) => {
-      const p = await Parties.open(PARTIES, { escalation: { ladder, onOverdue: 'escalate' } });
+      const p = await Parties.open(PARTIES, { agreement: { escalation: { ladder, onOverdue: 'escalate' } } });
       await play(p, steps);
       // At the end, every scheduler has had its pass: whatever needed escalating is escalated.
       p.clock.advanceMinutes(1);

@@ -7,9 +7,10 @@ import { Parties } from './scheduler-harness.js';
 const HOUR = 3_600_000;
 
 describe('the scheduler on its own timer', () => {
-  it('wakes when a deadline lapses on an accelerated clock, escalates once, and keeps quiet afterwards', { timeout: 30_000 }, async () => {
+  it('wakes when a deadline lapses on an accelerated clock, escalates once, and keeps quiet afterwards', { timeout: 30_000 }, async (t) => {
     const clock = acceleratedClock(Date.now(), 36_000); // an hour of the node's clock passes in 100 real milliseconds
-    const p = await Parties.open(['avalon', 'borealis'], {}, { tickMs: 10 }, clock);
+    const p = await Parties.open(['avalon', 'borealis'], { scheduler: { tickMs: 10 }, clock });
+    t.after(() => p.stop());
     const node = p.node('avalon');
     // critical: acknowledgement within 1 hour
     const n = await node.send({
