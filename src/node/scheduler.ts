@@ -77,6 +77,7 @@ export class Scheduler {
     this.logger = opts.logger ?? pino({ level: 'silent' });
   }
 
+  /** Starts the timer and listens for checks to answer. Its timer keeps the process alive until stop(). */
   start(): void {
     if (this.running) return;
     this.running = true;
