@@ -22,6 +22,7 @@ const START_LIMIT_MS = 30_000;
 const HEALTH_POLL_MS = 20;
 /** Lines of output kept per process: enough to see what went wrong, bounded for a long fault test. */
 const OUTPUT_LINES = 400;
+const REQUEST_LINE = /"msg":"(incoming request|request completed)"/;
 
 export class PartyProcess {
   readonly party: string;
@@ -89,6 +90,9 @@ export class PartyProcess {
   }
 
   private note(text: string): void {
+    // The API's request lines would crowd out what the node did; polling alone writes hundreds of them.
+    if (REQUEST_LINE.test(text)) text = text.split('\n').filter((l) => !REQUEST_LINE.test(l)).join('\n');
+    if (text.trim() === '') return;
     this.lines.push(text.endsWith('\n') ? text : text + '\n');
     if (this.lines.length > OUTPUT_LINES) this.lines.splice(0, this.lines.length - OUTPUT_LINES);
   }
