@@ -5,17 +5,30 @@
  *   npm run bench                      all benchmarks
  *   npm run bench -- --only audit      one of them
  *   npm run bench -- --statements 20000  a smaller audit log (quick look)
+ *   npm run bench -- --only latency    notification → receipt latency between two nodes (--rate, --seconds)
+ *   npm run bench -- --only append     durable appends per second against raw signatures per second (--seconds)
+ *   npm run bench -- --dry-run         print the sections instead of writing docs/PERFORMANCE.md
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditBench } from './audit.bench.js';
+import { durableAppendBench } from './durable-append.bench.js';
+import { nodeLatencyBench } from './node-latency.bench.js';
 import { merkleBench } from './merkle.bench.js';
 import { machineDescription } from './machine.js';
 import { writeReport, type Section } from './report.js';
 
-const { values } = parseArgs({ options: { only: { type: 'string' }, statements: { type: 'string', default: '100000' } } });
+const { values } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    statements: { type: 'string', default: '100000' },
+    rate: { type: 'string', default: '100' },
+    seconds: { type: 'string', default: '20' },
+    'dry-run': { type: 'boolean', default: false },
+  },
+});
 const root = resolve(process.cwd());
 const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
 const wanted = (id: string): boolean => values.only === undefined || values.only === id;
@@ -31,9 +44,21 @@ try {
     const s = merkleBench();
     sections.push({ ...s, body: `${stamp}\n\n${s.body}` });
   }
+  if (wanted('latency')) {
+    const s = await nodeLatencyBench({ dir: join(dir, 'latency'), rate: Number(values.rate), seconds: Number(values.seconds), warmupSeconds: 3 });
+    sections.push({ ...s, body: `${stamp}\n\n${s.body}` });
+  }
+  if (wanted('append')) {
+    const s = await durableAppendBench({ dir: join(dir, 'append'), seconds: Math.min(5, Number(values.seconds)) });
+    sections.push({ ...s, body: `${stamp}\n\n${s.body}` });
+  }
   if (sections.length === 0) throw new Error(`no benchmark called "${values.only}"`);
-  writeReport(join(root, 'docs', 'PERFORMANCE.md'), sections, 'Figures written by `npm run bench`; each section says when and where it was measured.');
-  console.error('bench: docs/PERFORMANCE.md updated');
+  if (values['dry-run']) {
+    for (const s of sections) console.log(`## ${s.title}\n\n${s.body}\n`);
+  } else {
+    writeReport(join(root, 'docs', 'PERFORMANCE.md'), sections, 'Figures written by `npm run bench`; each section says when and where it was measured.');
+    console.error('bench: docs/PERFORMANCE.md updated');
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
