@@ -30,6 +30,7 @@ export class PartyProcess {
   private child: ChildProcess | undefined;
   private exited: Promise<void> | undefined;
   private lines: string[] = [];
+  private healthy = false;
   /** How many times the process was started. */
   starts = 0;
 
@@ -40,6 +41,11 @@ export class PartyProcess {
 
   get running(): boolean {
     return this.child !== undefined;
+  }
+
+  /** Started and answering: from /healthz's first answer until a stop or kill is sent. */
+  get ready(): boolean {
+    return this.healthy && this.child !== undefined;
   }
 
   /** Starts `parley serve` and resolves once its user API answers /healthz (which it does last of all). */
@@ -59,6 +65,7 @@ export class PartyProcess {
       });
     });
     await this.untilHealthy(child);
+    this.healthy = true;
   }
 
   /** SIGTERM, and wait for the process to finish its graceful stop. */
@@ -84,6 +91,7 @@ export class PartyProcess {
   private async signal(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child) return;
+    this.healthy = false;
     this.note(`--- ${signal} sent by the test`);
     child.kill(signal);
     await this.exited;
