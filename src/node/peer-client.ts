@@ -91,6 +91,7 @@ export class PeerClient implements PeerTransport {
   /** The base URL's path, without a final slash, prefixed to every request path. */
   private readonly prefix: string;
   private readonly agent: Agent;
+  private closing: Promise<void> | undefined;
 
   constructor(private readonly opts: PeerClientOptions) {
     this.party = opts.party;
@@ -137,7 +138,9 @@ export class PeerClient implements PeerTransport {
     }
   }
 
+  /** Closes the connections; closing again is harmless (the node and its tests may both close a transport). */
   async close(): Promise<void> {
-    await this.agent.close();
+    if (this.closing === undefined) this.closing = this.agent.close();
+    await this.closing;
   }
 }

@@ -82,9 +82,9 @@ before(async () => {
 });
 
 after(async () => {
-  await Promise.all(clients.map((c) => c.close()));
   server.close();
   server.closeAllConnections();
+  await Promise.all(clients.map((c) => c.close()));
 });
 
 describe('pinned mutual TLS', () => {
@@ -191,6 +191,13 @@ describe('PeerClient pins the server', () => {
       assert.match(e.message, /avalon .* is unreachable/);
       return true;
     });
+  });
+
+  test('closing twice is harmless', async () => {
+    const c = client();
+    await c.request({ method: 'GET', path: '/' });
+    await c.close();
+    await c.close();
   });
 
   test('refuses a node URL that is not https, and a fingerprint that is not one', () => {
