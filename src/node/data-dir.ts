@@ -246,6 +246,7 @@ export async function openDataDir(dir: string): Promise<NodeFiles> {
 export async function installAgreement(dir: string, signed: unknown): Promise<SignedAgreement> {
   const me = await readIdentity(dir);
   const checked = checkAgreementFor(signed, me);
+  // An installed file that no longer checks out (e.g. copied in by hand) is what this call is there to replace.
   const installed = await readInstalledAgreement(me).catch(() => undefined);
   // Going back to an earlier version would undo an amendment every party signed.
   if (installed && installed.agreement.version > checked.agreement.version) {
