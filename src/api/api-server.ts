@@ -17,6 +17,8 @@ import { registerChannelRoutes } from './channel-routes.js';
 import { registerHealthRoutes } from './health-routes.js';
 import { registerStatementRoutes } from './statement-routes.js';
 import { registerTokenRoutes } from './token-routes.js';
+import { registerScheduleRoutes } from './schedule-routes.js';
+import type { Scheduler } from '../node/scheduler.js';
 import { typeBoxValidatorCompiler, type TypeBoxTypeProvider } from './type-provider.js';
 
 export interface ApiServerOptions {
@@ -26,6 +28,8 @@ export interface ApiServerOptions {
   metrics?: NodeMetrics;
   /** Largest request body accepted, in bytes (default 1 MiB: a statement's body is at most a few hundred KiB). */
   bodyLimit?: number;
+  /** The node's scheduler, for reminders, overdue marks and communication checks (routes absent without it). */
+  scheduler?: Scheduler;
 }
 
 /** Adds the token requirement and the roles to each route's OpenAPI operation. */
@@ -65,6 +69,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiApp> {
     registerCaseRoutes(typed, node);
     registerChannelRoutes(typed, node);
     registerTokenRoutes(typed, node);
+    if (opts.scheduler) registerScheduleRoutes(typed, opts.scheduler);
   }, { prefix: API_PREFIX });
   return app;
 }

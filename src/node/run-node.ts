@@ -133,13 +133,13 @@ export async function runNode(dataDir: string, opts: RunNodeOptions = {}): Promi
     const metrics = createNodeMetrics(node);
     cleanup.push(() => metrics.close());
     const apiHost = opts.apiHost ?? files.config.api.host ?? '127.0.0.1';
-    const api: RunningApi = await startApiServer({ node, logger, metrics, host: apiHost, port: opts.apiPort ?? files.config.api.port });
+    const scheduler = opts.scheduler !== false ? new Scheduler(node, { logger }) : undefined;
+    const api: RunningApi = await startApiServer({ node, logger, metrics, scheduler, host: apiHost, port: opts.apiPort ?? files.config.api.port });
     cleanup.push(() => api.close());
     if (!/^(127\.|::1$|localhost$)/.test(apiHost)) {
       logger.warn({ host: apiHost }, 'the user API is plain HTTP and listens beyond this host: put TLS in front of it');
     }
-    if (opts.scheduler !== false) {
-      const scheduler = new Scheduler(node, { logger });
+    if (scheduler) {
       scheduler.start();
       cleanup.push(() => scheduler.stop());
     }
