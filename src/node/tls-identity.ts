@@ -6,8 +6,8 @@
  */
 import { createHash, createPrivateKey, webcrypto, X509Certificate as NodeX509Certificate } from 'node:crypto';
 import { isIP } from 'node:net';
-// Must come before @peculiar/x509, which needs the Reflect metadata API when it is imported.
-import './reflect-metadata.js';
+// Must come before @peculiar/x509, whose dependency injection (tsyringe) needs the Reflect metadata API at import.
+import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 
 export interface TlsIdentity {
