@@ -210,7 +210,11 @@ async function nodesPhase(o: LatencyBenchOptions, separate: boolean): Promise<{ 
   }
 }
 
+/** A tenth of the rate: what one statement costs end to end when it does not queue behind others. */
+const LIGHT_LOAD = 10;
+
 export async function nodeLatencyBench(o: LatencyBenchOptions): Promise<Section> {
+  const light = await nodesPhase({ ...o, rate: o.rate / LIGHT_LOAD, dir: join(o.dir, 'light') }, false);
   const together = await nodesPhase(o, false);
   const separate = await nodesPhase(o, true);
   // The nodes are stopped: the baseline runs alone, with their certificates and the payload they exchanged.
@@ -234,9 +238,9 @@ export async function nodeLatencyBench(o: LatencyBenchOptions): Promise<Section>
     id: 'latency',
     title: 'Notification → receipt latency',
     body: [
-      `Two nodes started with \`runNode\` on loopback over pinned mutual TLS, first both in one process (one event loop), then with B`,
-      `in a \`parley serve\` process of its own. Node A sends notifications to B at ${o.rate} statements/s (open loop) for ${o.seconds} s after a`,
-      `${o.warmupSeconds} s warm-up. Latency runs from the \`send()\` call to A holding B's checked, stored receipt (A's 'delivered' event).`,
+      `Two fresh nodes started with \`runNode\` on loopback over pinned mutual TLS, both in one process (one event loop), then with B in a`,
+      `\`parley serve\` process of its own. Node A sends notifications to B at ${o.rate} statements/s (open loop; first at ${o.rate / LIGHT_LOAD}/s, to see one`,
+      `statement's cost without queueing) for ${o.seconds} s after a ${o.warmupSeconds} s warm-up. Latency runs from the \`send()\` call to A holding B's checked, stored receipt (A's 'delivered' event).`,
       "The baseline is a bare mutual-TLS request round trip on loopback with the node's own client (undici, keep-alive, pinned) against",
       `a node:https server with requestCert, sending a push's body (${sample.request.length} bytes) and answering a push's answer (${sample.response.length} bytes),`,
       'at the same rate, after the nodes stopped. Times in ms.',
@@ -244,9 +248,11 @@ export async function nodeLatencyBench(o: LatencyBenchOptions): Promise<Section>
       '| what | count | p50 | p90 | p99 | max | p50 ratio to bare | target |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
       row('bare mutual-TLS round trip', bare),
-      ...rows('one process', together.phase),
-      ...rows('two processes', separate.phase),
+      ...rows(`one process, light load (${o.rate / LIGHT_LOAD}/s)`, light.phase),
+      ...rows(`one process, ${o.rate}/s`, together.phase),
+      ...rows(`two processes, ${o.rate}/s`, separate.phase),
       '',
+      notes(`One process at ${o.rate / LIGHT_LOAD}/s`, light.phase),
       notes('One process', together.phase),
       notes('Two processes', separate.phase),
     ].join('\n'),

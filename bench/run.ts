@@ -3,7 +3,7 @@
  * written to docs/PERFORMANCE.md with the machine and the date. Never a timed assertion in a test.
  *
  *   npm run bench                      all benchmarks
- *   npm run bench -- --only audit      one of them
+ *   npm run bench -- --only audit      one of them (or several: --only latency,append)
  *   npm run bench -- --statements 20000  a smaller audit log (quick look)
  *   npm run bench -- --only latency    notification → receipt latency between two nodes (--rate, --seconds)
  *   npm run bench -- --only append     durable appends per second against raw signatures per second (--seconds)
@@ -31,7 +31,7 @@ const { values } = parseArgs({
 });
 const root = resolve(process.cwd());
 const dir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-const wanted = (id: string): boolean => values.only === undefined || values.only === id;
+const wanted = (id: string): boolean => values.only === undefined || values.only.split(',').includes(id);
 
 try {
   const sections: Section[] = [];
