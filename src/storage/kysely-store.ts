@@ -37,6 +37,13 @@ const CHUNK = 500;
 /** Rows per page when reading a whole log: keeps memory flat and every page an index range scan. */
 const PAGE = 10_000;
 const HEX32 = /^[0-9a-f]{64}$/;
+/** Indices and sizes are 32-bit integer columns; PostgreSQL refuses a larger parameter rather than matching nothing. */
+const INT_MAX = 2 ** 31 - 1;
+
+/** An index bound as a 32-bit parameter: callers may pass Number.MAX_SAFE_INTEGER or Infinity for "to the end". */
+function bound(n: number): number {
+  return Math.max(-INT_MAX, Math.min(INT_MAX, n));
+}
 
 export class KyselyStore implements Store {
   private closing: Promise<void> | undefined;
@@ -113,8 +120,8 @@ export class KyselyStore implements Store {
       .selectFrom('statements')
       .selectAll()
       .where('author', '=', author)
-      .where('idx', '>=', from)
-      .where('idx', '<', to)
+      .where('idx', '>=', bound(from))
+      .where('idx', '<', bound(to))
       .orderBy('idx')
       .execute();
     return rows.map(toStatement);
@@ -125,7 +132,7 @@ export class KyselyStore implements Store {
       .selectFrom('statements')
       .selectAll()
       .where('author', '=', author)
-      .where('idx', '=', index)
+      .where('idx', '=', bound(index))
       .executeTakeFirst();
     return row && toStatement(row);
   }
@@ -181,7 +188,7 @@ export class KyselyStore implements Store {
 
   async cosignatures(log: string, size?: number): Promise<StoredCosignature[]> {
     let query = this.db.selectFrom('cosignatures').selectAll().where('log', '=', log);
-    if (size !== undefined) query = query.where('size', '=', size);
+    if (size !== undefined) query = query.where('size', '=', bound(size));
     return query.orderBy('size').orderBy('witness').execute();
   }
 
@@ -201,7 +208,7 @@ export class KyselyStore implements Store {
 
   async receipts(author: string, index?: number): Promise<StoredReceipt[]> {
     let query = this.db.selectFrom('receipts').selectAll().where('author', '=', author);
-    if (index !== undefined) query = query.where('idx', '=', index);
+    if (index !== undefined) query = query.where('idx', '=', bound(index));
     const rows = await query.orderBy('idx').orderBy('party').execute();
     return rows.map(toReceipt);
   }
@@ -211,7 +218,7 @@ export class KyselyStore implements Store {
       .selectFrom('receipts')
       .selectAll()
       .where('author', '=', author)
-      .where('idx', '=', index)
+      .where('idx', '=', bound(index))
       .where('party', '=', party)
       .executeTakeFirst();
     return row && toReceipt(row);
@@ -290,7 +297,9 @@ async function appendStatements(tx: Tx, statements: StoredStatement[]): Promise<
 }
 
 function checkShape(s: StoredStatement): void {
-  if (!Number.isSafeInteger(s.index) || s.index < 0) throw new TypeError(`statement index must be a natural number, got ${s.index}`);
+  if (!Number.isInteger(s.index) || s.index < 0 || s.index > INT_MAX) {
+    throw new TypeError(`statement index must be an integer in [0, ${INT_MAX}], got ${s.index}`);
+  }
   // leafHashes() turns the hex back into bytes: anything but 32 bytes of lowercase hex would corrupt the tree.
   if (!HEX32.test(s.hash)) throw new TypeError(`statement hash must be 64 lowercase hex digits, got ${JSON.stringify(s.hash)}`);
 }

@@ -148,7 +148,13 @@ export interface Store {
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  /** Applies all writes in one transaction (durable when the promise resolves). Throws StoreConflictError. */
+  /**
+   * Applies all writes in one transaction (durable when the promise resolves): when it throws, nothing of it was
+   * written. StoreConflictError rules: 'log.gap' (an index beyond the author's size), 'log.index-taken' (an index
+   * already stored, or twice in the write), 'statement.hash-taken' (a hash already stored, or twice in the write),
+   * 'receipt.taken' (a different receipt already stored for that author, index and party; the same one is a no-op).
+   * A checkpoint (log, size, root) or cosignature (log, size, witness) already stored is kept as first stored.
+   */
   write(writes: StoreWrites): Promise<void>;
 
   /** Number of statements stored for `author` (= the next index). */
@@ -166,13 +172,16 @@ export interface Store {
   /** Statements of the given types, ordered by (time, author, index). */
   statementsOfType(types: string[]): Promise<StoredStatement[]>;
 
-  /** Latest (largest) checkpoint of `log` stored, whoever showed it. */
+  /** Latest (largest) checkpoint of `log` stored, whoever showed it (of two at that size, the first stored). */
   latestCheckpoint(log: string): Promise<StoredCheckpoint | undefined>;
+  /** Every distinct checkpoint of `log` seen, ordered by (size, storedAt, root). */
   checkpoints(log: string): Promise<StoredCheckpoint[]>;
+  /** Cosignatures on `log`'s checkpoints (optionally of one size), ordered by (size, witness). */
   cosignatures(log: string, size?: number): Promise<StoredCosignature[]>;
 
   witnessRecord(log: string): Promise<WitnessRecord | undefined>;
 
+  /** Delivery states, ordered by peer. */
   deliveries(): Promise<DeliveryState[]>;
   delivery(peer: string): Promise<DeliveryState | undefined>;
 
@@ -180,10 +189,13 @@ export interface Store {
   receipts(author: string, index?: number): Promise<StoredReceipt[]>;
   receipt(author: string, index: number, party: string): Promise<StoredReceipt | undefined>;
 
+  /** All evidence, in the order it was stored (by id). */
   evidence(): Promise<Evidence[]>;
 
+  /** Throws StoreConflictError('token.taken') when a token with that hash exists. */
   addToken(token: ApiToken): Promise<void>;
   tokenByHash(tokenHash: string): Promise<ApiToken | undefined>;
+  /** Tokens, ordered by (createdAt, name). */
   tokens(): Promise<ApiToken[]>;
 
   setting(key: string): Promise<string | undefined>;

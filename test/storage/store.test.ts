@@ -69,6 +69,12 @@ forEachStore('store', (makeStore) => {
     assert.deepEqual(await store.statements('avalon', 0, 5), log);
     assert.deepEqual(await store.statements('avalon', 1, 3), log.slice(1, 3));
     assert.deepEqual(await store.statements('avalon', 3, 99), log.slice(3));
+    // "To the end" as callers write it.
+    assert.deepEqual(await store.statements('avalon', 2, Number.MAX_SAFE_INTEGER), log.slice(2));
+    assert.deepEqual(await store.statements('avalon', 4, Infinity), log.slice(4));
+    assert.equal(await store.statement('avalon', Number.MAX_SAFE_INTEGER), undefined);
+    assert.deepEqual(await store.receipts('avalon', Number.MAX_SAFE_INTEGER), []);
+    assert.deepEqual(await store.cosignatures('avalon', Number.MAX_SAFE_INTEGER), []);
     assert.deepEqual(await store.statement('avalon', 4), log[4]);
     assert.equal(await store.statement('avalon', 5), undefined);
     assert.deepEqual(await store.statementByHash(log[2]!.hash), log[2]);
