@@ -2,39 +2,17 @@
  * Two nodes started by runNode from their data directories talk to each other: a statement sent through one's user
  * API reaches the other over pinned mutual TLS, comes back receipted, and both APIs show it.
  */
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { installAgreement } from '../../src/node/data-dir.js';
-import { initParty } from './api-fixture.js';
-import { createLogger } from '../../src/node/logger.js';
-import { ADMIN_TOKEN_FILE, runNode, type RunningNode } from '../../src/node/run-node.js';
-import { ApiClient } from '../../src/cli/api-client.js';
+import type { RunningNode } from '../../src/node/run-node.js';
+import { clientOf, runAvalonAndBorduria } from './running-nodes.js';
 import type { CaseState } from '../../src/protocol/case-state.js';
-import { agreementFor } from '../node/identity-fixtures.js';
 import { until } from '../node/core-network.js';
-import { tempDir } from '../support/temp.js';
 
-const root = tempDir('parley-run-node-');
 const nodes: RunningNode[] = [];
 
-/** A client of the node's API with a fresh token of `role`, made with the first-run admin token. */
-async function clientOf(n: RunningNode, role: string): Promise<ApiClient> {
-  const admin = new ApiClient(n.apiUrl, readFileSync(join(n.files.dir, ADMIN_TOKEN_FILE), 'utf8').trim());
-  return new ApiClient(n.apiUrl, (await admin.post<{ token: string }>('/api/v1/tokens', { name: role, role })).token);
-}
 
-before(async () => {
-  const avalon = await initParty(root, 'avalon');
-  const borduria = await initParty(root, 'borduria');
-  const signed = agreementFor([avalon, borduria]);
-  for (const files of [avalon, borduria]) {
-    await installAgreement(files.dir, signed);
-    nodes.push(await runNode(files.dir, { logger: createLogger({ level: 'silent' }), scheduler: false }));
-  }
-});
-after(async () => { await Promise.all(nodes.map((n) => n.close())); });
+before(async () => { nodes.push(...(await runAvalonAndBorduria({ scheduler: false }))); });
 
 test('a notification sent through avalon\'s API reaches borduria, is receipted, and both see the case', async () => {
   const [avalon, borduria] = nodes as [RunningNode, RunningNode];

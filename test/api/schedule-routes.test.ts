@@ -2,26 +2,14 @@
  * The scheduler through the user API: a communication check sent by one node shows as a reminder at the other,
  * a person answers it there, and the sender sees the result with its latency.
  */
-import { after, before, test } from 'node:test';
+import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { installAgreement } from '../../src/node/data-dir.js';
-import { initParty } from './api-fixture.js';
-import { createLogger } from '../../src/node/logger.js';
-import { ADMIN_TOKEN_FILE, runNode, type RunningNode } from '../../src/node/run-node.js';
-import { ApiClient, ApiRefusedError } from '../../src/cli/api-client.js';
-import { agreementFor } from '../node/identity-fixtures.js';
+import type { RunningNode } from '../../src/node/run-node.js';
+import { clientOf, runAvalonAndBorduria } from './running-nodes.js';
+import { ApiRefusedError } from '../../src/cli/api-client.js';
 import { until } from '../node/core-network.js';
-import { tempDir } from '../support/temp.js';
 
-const root = tempDir('parley-schedule-routes-');
 const nodes: RunningNode[] = [];
-
-async function clientOf(n: RunningNode, role: string): Promise<ApiClient> {
-  const admin = new ApiClient(n.apiUrl, readFileSync(join(n.files.dir, ADMIN_TOKEN_FILE), 'utf8').trim());
-  return new ApiClient(n.apiUrl, (await admin.post<{ token: string }>('/api/v1/tokens', { name: role, role })).token);
-}
 
 async function refusal(p: Promise<unknown>): Promise<ApiRefusedError> {
   try {
@@ -33,17 +21,7 @@ async function refusal(p: Promise<unknown>): Promise<ApiRefusedError> {
   assert.fail('the API accepted what it should refuse');
 }
 
-before(async () => {
-  const avalon = await initParty(root, 'avalon');
-  const borduria = await initParty(root, 'borduria');
-  const signed = agreementFor([avalon, borduria]);
-  for (const files of [avalon, borduria]) {
-    await installAgreement(files.dir, signed);
-    // With the scheduler: each node sends its first scheduled communication check when it starts.
-    nodes.push(await runNode(files.dir, { logger: createLogger({ level: 'silent' }) }));
-  }
-});
-after(async () => { await Promise.all(nodes.map((n) => n.close())); });
+before(async () => { nodes.push(...(await runAvalonAndBorduria({ scheduler: true }))); });
 
 interface Reminder { kind: string; statement: { party: string; hash: string }; due: string; timeLeftMs: number }
 
