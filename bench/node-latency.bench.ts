@@ -119,7 +119,19 @@ async function serveInChild(b: DemoParty): Promise<ChildProcess> {
   return child;
 }
 
-async function nodePhase(a: DemoParty, b: DemoParty, o: LatencyBenchOptions): Promise<{ receipt: LatencySummary; send: LatencySummary; pushes: number; failures: number; loopP99: number; sample: { request: string; response: string } }> {
+interface Phase {
+  receipt: LatencySummary;
+  send: LatencySummary;
+  pushes: number;
+  failures: number;
+  receiptsPerSecond: number;
+  /** ms */
+  loopP99: number;
+  /** A push's body and its answer, as the nodes exchanged them: the baseline's payload. */
+  sample: { request: string; response: string };
+}
+
+async function nodePhase(a: DemoParty, b: DemoParty, o: LatencyBenchOptions): Promise<Phase> {
   const node = a.running.node;
   const clock = new ReceiptClock(node, b.party);
   let n = 0;
@@ -131,8 +143,11 @@ async function nodePhase(a: DemoParty, b: DemoParty, o: LatencyBenchOptions): Pr
   console.error(`latency: node A → node B, ${o.seconds} s at ${o.rate}/s…`);
   const loop = monitorEventLoopDelay({ resolution: 1 });
   loop.enable();
+  const start = performance.now();
   await firePaced(o.rate, o.seconds, fire);
-  await until('every receipt', () => clock.outstanding === 0 && clock.sendTimes.length === Math.round(o.rate * o.seconds), 60_000);
+  await until('every receipt', () => clock.outstanding === 0 && clock.sendTimes.length === Math.round(o.rate * o.seconds), 120_000);
+  // Below the offered rate when the nodes cannot keep up: then latency grows with the length of the run.
+  const receiptsPerSecond = Math.round(o.rate * o.seconds) / ((performance.now() - start) / 1000);
   loop.disable();
   const receipts = await node.store.receipts(a.party);
   const missing = n - receipts.filter((r) => r.party === b.party).length;
@@ -141,7 +156,7 @@ async function nodePhase(a: DemoParty, b: DemoParty, o: LatencyBenchOptions): Pr
   const last = (await node.store.statement(a.party, n - 1))!;
   const receipt = receipts.find((r) => r.index === n - 1)!;
   return {
-    receipt: summarize(clock.latencies), send: summarize(clock.sendTimes), pushes: clock.pushes, failures: clock.failures,
+    receipt: summarize(clock.latencies), send: summarize(clock.sendTimes), pushes: clock.pushes, failures: clock.failures, receiptsPerSecond,
     loopP99: loop.percentile(99) / 1e6,
     sample: { request: `{"statements":[${last.text}]}`, response: `{"size":${n},"receipts":[${receipt.text}]}` },
   };
@@ -190,8 +205,6 @@ async function bareRoundTrips(a: NodeFiles, b: NodeFiles, sample: { request: str
   }
 }
 
-type Phase = Awaited<ReturnType<typeof nodePhase>>;
-
 /** Two fresh nodes; B in this process or, with `separate`, in a `parley serve` process of its own. */
 async function nodesPhase(o: LatencyBenchOptions, separate: boolean): Promise<{ phase: Phase; files: [NodeFiles, NodeFiles] }> {
   console.error(`latency: setting up two nodes with a signed agreement${separate ? ', B in a process of its own' : ', in this process'}…`);
@@ -232,7 +245,7 @@ export async function nodeLatencyBench(o: LatencyBenchOptions): Promise<Section>
   };
   const notes = (label: string, p: Phase): string =>
     `${label}: ${p.pushes.toLocaleString('en')} pushes for ${p.receipt.count.toLocaleString('en')} statements (${(p.receipt.count / Math.max(1, p.pushes)).toFixed(2)} per push), `
-    + `${p.failures} failed; event-loop delay p99 in A's process ${ms(p.loopP99)} ms.`;
+    + `${p.failures} failed; receipts held at ${p.receiptsPerSecond.toFixed(1)}/s from the first send to the last receipt; event-loop delay p99 in A's process ${ms(p.loopP99)} ms.`;
   const sample = together.phase.sample;
   return {
     id: 'latency',
