@@ -152,7 +152,9 @@ class PeerDelivery {
         this.ctx.logger.warn({ peer: this.peer, problem: e.message }, 'ignored a receipt that does not hold');
       }
     }
-    return ok.map((h) => receiptRecord(h, now));
+    // One receipt per statement: a second one for the same statement (a peer that lost its log) adds nothing.
+    const byIndex = new Map(ok.reverse().map((h) => [h.statement.refs[0]!.index, h]));
+    return [...byIndex.values()].reverse().map((h) => receiptRecord(h, now));
   }
 
   /** A gap answer: the peer holds `expected` statements of the own log; continue from there. */

@@ -128,7 +128,12 @@ class Batch {
     this.mirrored.push(h);
     if (valid) this.keys.follow(s);
     if (needsReceipt(s, this.ctx.party)) this.receiptsToSign.push(h);
-    if (valid && isReceiptOfOwn(h, this.ctx.party, this.ctx.tree(this.ctx.party))) this.peerReceipts.push(receiptRecord(h, this.ctx.clock.nowIso()));
+    if (valid && isReceiptOfOwn(h, this.ctx.party, this.ctx.tree(this.ctx.party))) this.notePeerReceipt(receiptRecord(h, this.ctx.clock.nowIso()));
+  }
+
+  /** The first receipt of an own statement counts; a second one by the same peer (it lost its log) proves nothing new. */
+  private notePeerReceipt(r: StoredReceipt): void {
+    if (!this.peerReceipts.some((p) => p.author === r.author && p.index === r.index && p.party === r.party)) this.peerReceipts.push(r);
   }
 
   /** Writes everything in one transaction, then updates the trees and tells the listeners. */

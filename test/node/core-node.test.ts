@@ -138,6 +138,23 @@ describe('receiving refuses misbehaviour and keeps evidence', () => {
   }));
 });
 
+describe('receipts arriving in a peer\'s log', () => {
+  it('counts one receipt per statement, even when the peer signed two', withNet(makeStore, ['avalon', 'borduria'], async (net) => {
+    await net.stop('borduria');
+    const sent = await net.node('avalon').send(check());
+    const receiptAt = (index: number) => signStatement({
+      v: 1, agreement: net.agreement.id, author: 'borduria', index, time: new Date().toISOString(), to: ['avalon'], type: 'receipt',
+      case: null, refs: [{ party: 'avalon', index: 0, hash: sent.hash }], body: { received: sent.hash, at: sent.statement.time },
+    }, partyKey(1));
+    const res = await net.inject('avalon', 'borduria', 'POST', pushPath('borduria'), JSON.parse(pushBody(receiptAt(0), receiptAt(1))));
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(net.node('avalon').ctx.tree('borduria').size, 2, 'both are borduria\'s statements: mirrored');
+    const kept = await net.node('avalon').store.receipts('avalon', 0);
+    assert.equal(kept.length, 1);
+    assert.equal(kept[0]!.receiptIndex, 0, 'the first receipt counts');
+  }));
+});
+
 describe('outages', () => {
   it('resumes delivery after a restart', async () => {
     const net = await testNet(['avalon', 'borduria'], makeStore);
