@@ -100,6 +100,20 @@ forEachStore('store', (makeStore) => {
     assert.equal(await store.statement('avalon', 3), undefined);
   });
 
+  it('lets exactly one of concurrent writes at one index win, the others refused as conflicts', async () => {
+    const store = await makeStore();
+    const authors = ['avalon', 'borduria', 'carpania', 'dorado'];
+    const attempts = authors.flatMap((author) => [1, 2, 3].map((n) => ({ author, statement: fakeStatement(author, 0, { tag: `writer ${n}` }) })));
+    const outcomes = await Promise.allSettled(attempts.map((a) => store.write({ statements: [a.statement] })));
+    for (const author of authors) {
+      const mine = outcomes.filter((_, i) => attempts[i]!.author === author);
+      assert.equal(mine.filter((o) => o.status === 'fulfilled').length, 1, author);
+      for (const o of mine) if (o.status === 'rejected') conflict('log.index-taken')(o.reason);
+      const winner = attempts.find((a, i) => a.author === author && outcomes[i]!.status === 'fulfilled')!;
+      assert.deepEqual(await store.statements(author, 0, 10), [winner.statement]);
+    }
+  });
+
   it('rolls back the whole write when one statement in it is refused', async () => {
     const store = await makeStore();
     const writes: StoreWrites = {

