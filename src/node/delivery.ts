@@ -125,8 +125,10 @@ class PeerDelivery {
 
   private async acknowledged(body: Record<string, unknown>, from: number, ownSize: number): Promise<void> {
     const size = body.size;
-    if (!Number.isSafeInteger(size) || (size as number) <= from || (size as number) > ownSize) {
-      throw new DeliveryError(this.peer, `${this.peer} acknowledged size ${String(size)} after a push from ${from} (own log: ${ownSize})`);
+    // Beyond what was pushed, up to the log's size now: the peer may have pulled statements appended during the push.
+    const nowSize = Math.max(ownSize, this.ctx.tree(this.ctx.party).size);
+    if (!Number.isSafeInteger(size) || (size as number) <= from || (size as number) > nowSize) {
+      throw new DeliveryError(this.peer, `${this.peer} acknowledged size ${String(size)} after a push from ${from} (own log: ${nowSize})`);
     }
     const receipts = await this.checkedReceipts(body.receipts);
     await this.ctx.exclusive(async () => {
