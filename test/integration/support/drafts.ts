@@ -28,6 +28,9 @@ export interface StatementJson extends Sent {
 export interface PeerJson {
   party: string;
   pendingDeliveries: number;
+  deliveryAttempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
   mirrorSize: number;
   checkpointSize: number;
   witnessedSize: number;
