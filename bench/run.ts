@@ -10,7 +10,7 @@
  *   npm run bench -- --dry-run         print the sections instead of writing docs/PERFORMANCE.md
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { auditBench } from './audit.bench.js';
@@ -44,13 +44,17 @@ try {
     const s = merkleBench();
     sections.push({ ...s, body: `${stamp}\n\n${s.body}` });
   }
+  // The node benches share the machine with whatever else runs: say how busy it was.
+  const load = (): string => `Load average (1 min) at the start: ${loadavg()[0]!.toFixed(2)} on ${availableParallelism()} cores.`;
   if (wanted('latency')) {
+    const busy = load();
     const s = await nodeLatencyBench({ dir: join(dir, 'latency'), rate: Number(values.rate), seconds: Number(values.seconds), warmupSeconds: 3 });
-    sections.push({ ...s, body: `${stamp}\n\n${s.body}` });
+    sections.push({ ...s, body: `${stamp} ${busy}\n\n${s.body}` });
   }
   if (wanted('append')) {
+    const busy = load();
     const s = await durableAppendBench({ dir: join(dir, 'append'), seconds: Math.min(5, Number(values.seconds)) });
-    sections.push({ ...s, body: `${stamp}\n\n${s.body}` });
+    sections.push({ ...s, body: `${stamp} ${busy}\n\n${s.body}` });
   }
   if (sections.length === 0) throw new Error(`no benchmark called "${values.only}"`);
   if (values['dry-run']) {
