@@ -7,6 +7,7 @@ import { registerSend } from './send-command.js';
 import { registerCases } from './cases-command.js';
 import { registerExport } from './export-command.js';
 import { registerDemo } from './demo-command.js';
+import { registerAgreement } from './agreement-command.js';
 import { UsageError } from './usage-error.js';
 
 const program = new Command();
@@ -19,6 +20,7 @@ program
   .exitOverride();
 
 registerInit(program);
+registerAgreement(program);
 registerVerify(program);
 registerServe(program);
 registerSend(program);
