@@ -8,33 +8,21 @@ import { spawn } from 'node:child_process';
 import { statSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { installAgreement } from '../../src/node/data-dir.js';
 import { initParty } from '../api/api-fixture.js';
 import { createLogger } from '../../src/node/logger.js';
 import { ADMIN_TOKEN_FILE, runNode, type RunningNode } from '../../src/node/run-node.js';
 import { ApiClient } from '../../src/cli/api-client.js';
 import { casesTable } from '../../src/cli/cases-command.js';
+import { PARLEY_CLI, runParley } from '../support/cli.js';
 import type { CaseState } from '../../src/protocol/case-state.js';
 import { agreementFor } from '../node/identity-fixtures.js';
 import { tempDir } from '../support/temp.js';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
-interface Run { status: number | null; stdout: string; stderr: string }
 
 /** Runs the CLI without blocking this process, whose node must keep answering the CLI's requests. */
-function parley(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += String(d); });
-    child.stderr.on('data', (d) => { stderr += String(d); });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const parley = runParley;
 
 const notification = JSON.stringify({ category: 'availability.ddos', severity: 'high', summary: 'DDoS against the election portal', actions: ['investigate'] });
 
@@ -134,7 +122,7 @@ describe('parley export', () => {
 
 describe('parley serve', () => {
   test('runs a node until SIGTERM and stops cleanly', async () => {
-    const child = spawn(process.execPath, [cli, 'serve', '--data', borduriaDir, '--api-port', '0', '--no-scheduler']);
+    const child = spawn(process.execPath, [PARLEY_CLI, 'serve', '--data', borduriaDir, '--api-port', '0', '--no-scheduler']);
     let stderr = '';
     const apiUrl = await new Promise<string>((resolve, reject) => {
       child.stderr.on('data', (d) => {

@@ -4,18 +4,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tempDir } from '../support/temp.js';
+import { runParley } from '../support/cli.js';
 
-const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
-function parley(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 240_000 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const parley = runParley;
 
 interface Summary {
   ok: boolean;
@@ -25,9 +20,9 @@ interface Summary {
   nodes: Array<{ party: string; api: string; adminToken: string }>;
 }
 
-test('the bilateral demo plays the whole scenario, verifies every log, and keeps the data with --data', () => {
+test('the bilateral demo plays the whole scenario, verifies every log, and keeps the data with --data', async () => {
   const data = tempDir('parley-demo-test-');
-  const r = parley(['demo', '--exit', '--json', '--data', data]);
+  const r = await parley(['demo', '--exit', '--json', '--data', data]);
   assert.equal(r.status, 0, r.stderr + r.stdout);
   const summary = JSON.parse(r.stdout) as Summary;
   assert.equal(summary.ok, true);
@@ -50,13 +45,13 @@ test('the bilateral demo plays the whole scenario, verifies every log, and keeps
   }
   // The export the demo audited passes the stand-alone `parley verify` too, with the installed agreement's keys.
   const avalonExport = summary.audit.logs[0]!.exportFile;
-  const verified = parley(['verify', avalonExport, '--agreement', join(data, 'avalon', 'agreement.json')]);
+  const verified = await parley(['verify', avalonExport, '--agreement', join(data, 'avalon', 'agreement.json')]);
   assert.equal(verified.status, 0, verified.stdout + verified.stderr);
   assert.match(verified.stdout, /^OK /);
 });
 
-test('the demo refuses a number of parties it has no example agreement for, with a usage error', () => {
-  const r = parley(['demo', '--parties', '3', '--exit']);
+test('the demo refuses a number of parties it has no example agreement for, with a usage error', async () => {
+  const r = await parley(['demo', '--parties', '3', '--exit']);
   assert.equal(r.status, 2);
   assert.match(r.stderr, /--parties must be 2 .* or 5/);
 });

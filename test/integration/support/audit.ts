@@ -2,27 +2,12 @@
  * What an auditor does with a node's log: `parley export` on the node's host, then `parley verify` offline against
  * the installed agreement — both as separate processes, exactly as a person types them.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { PARLEY_CLI } from './party-process.js';
+import { runParley, type CliRun } from '../../support/cli.js';
 
-export interface CliRun {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export function parley(args: string[]): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [PARLEY_CLI, ...args]);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => { stdout += String(d); });
-    child.stderr.on('data', (d) => { stderr += String(d); });
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+export type { CliRun };
+/** `parley ARGS…` as a separate process. */
+export const parley = (args: string[]): Promise<CliRun> => runParley(args);
 
 export interface AuditResult {
   exported: CliRun;

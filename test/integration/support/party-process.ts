@@ -4,11 +4,11 @@
  * again on the same data directory and ports. Everything the process writes is kept, to show when a test fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { NodeFiles } from '../../../src/node/data-dir.js';
 
 /** The compiled command line, next to this file's compiled form (dist/ or a helper's build folder). */
-export const PARLEY_CLI = fileURLToPath(new URL('../../../src/cli/main.js', import.meta.url));
+export { PARLEY_CLI } from '../../support/cli.js';
+import { PARLEY_CLI } from '../../support/cli.js';
 
 /** The node did not come up, or went away while the test expected it to run. */
 export class PartyProcessError extends Error {
