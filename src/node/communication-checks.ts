@@ -12,7 +12,7 @@ import { codebookFor } from '../protocol/codebook.js';
 import { addDuration } from '../protocol/duration.js';
 import { ProtocolError } from '../protocol/errors.js';
 import { validateStatement } from '../protocol/statement-types.js';
-import { parseStatement, refTo, type HashedStatement, type StatementRef } from '../protocol/statement.js';
+import { refTo, type HashedStatement, type StatementRef } from '../protocol/statement.js';
 import type { NodeApi } from './node-api.js';
 
 export const CHECK = 'communication-check';
@@ -25,8 +25,7 @@ export interface CheckStatements {
 }
 
 export async function readCheckStatements(node: NodeApi): Promise<CheckStatements> {
-  const stored = await node.store.statementsOfType([CHECK, CHECK_REPLY]);
-  const all = stored.map((s) => parseStatement(s.text));
+  const all = await node.statementsOfType([CHECK, CHECK_REPLY]);
   return { checks: all.filter((h) => h.statement.type === CHECK), replies: all.filter((h) => h.statement.type === CHECK_REPLY) };
 }
 

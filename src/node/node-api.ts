@@ -91,6 +91,8 @@ export interface NodeApi {
   /** The cases as the fold sees them now, from all logs this node holds. */
   cases(): Promise<CaseState[]>;
   caseById(id: string): Promise<CaseState | undefined>;
+  /** Statements of the given types from every log the node holds, ordered by (time, author, index). */
+  statementsOfType(types: string[]): Promise<HashedStatement[]>;
   statement(author: string, index: number): Promise<StatementView | undefined>;
   statementByHash(hash: string): Promise<StatementView | undefined>;
   peers(): Promise<PeerStatus[]>;

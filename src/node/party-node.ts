@@ -6,20 +6,22 @@
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { Agreement } from '../protocol/agreement.js';
-import { foldCases, type CaseState } from '../protocol/case-fold.js';
+import type { CaseState } from '../protocol/case-fold.js';
 import { formatVerifierKey, ED25519_TYPE } from '../protocol/note-key.js';
 import type { SigningKey } from '../protocol/keys.js';
 import type { HashedStatement } from '../protocol/statement.js';
 import type { Evidence, Store, StoredStatement } from '../storage/store.js';
 import { backfill, backfillsSettled } from './backfill.js';
+import { CaseView } from './case-view.js';
 import type { Clock } from './clock.js';
 import { Delivery, initialDelivery } from './delivery.js';
 import { LogTrees } from './log-trees.js';
 import type { NodeApi, NodeEvents, PeerStatus, StatementDraft, StatementView } from './node-api.js';
 import type { NodeContext, PeerTransport } from './node-context.js';
-import { OwnCheckpoints } from './own-checkpoints.js';
+import { OwnCheckpoints, type OwnCheckpointsOptions } from './own-checkpoints.js';
 import { OwnLog } from './own-log.js';
 import { Receiving } from './receiving.js';
+import { StatementCache } from './statement-cache.js';
 import { hashedOf } from './stored-form.js';
 import { Witnessing, type WitnessingOptions } from './witnessing.js';
 
@@ -35,6 +37,8 @@ export interface PartyNodeOptions {
   peers: ReadonlyMap<string, PeerTransport>;
   /** Gossip interval and cosigning retries (backfill is the node's own). */
   witnessing?: Omit<WitnessingOptions, 'backfill'>;
+  /** How often the own log's checkpoint may be signed (default: at most once per 200 ms). */
+  checkpoints?: OwnCheckpointsOptions;
 }
 
 /** The node cannot run as configured (its key is not the one the agreement pins, a peer has no transport…). */
@@ -68,7 +72,7 @@ function checkOptions(o: PartyNodeOptions): void {
   }
 }
 
-function buildContext(o: PartyNodeOptions, trees: LogTrees): NodeContext {
+function buildContext(o: PartyNodeOptions, trees: LogTrees, statements: StatementCache): NodeContext {
   const keys = new Map(o.agreement.parties.map((p) => [p.id, p.signingKey]));
   const peers = new Map([...o.peers].filter(([p]) => p !== o.party && keys.has(p)));
   return {
@@ -86,6 +90,7 @@ function buildContext(o: PartyNodeOptions, trees: LogTrees): NodeContext {
     events: new EventEmitter<NodeEvents>(),
     logger: o.logger,
     tree: (party) => trees.tree(party),
+    statements,
     peers,
     exclusive: serialized(),
   };
@@ -97,24 +102,28 @@ export class PartyNode implements NodeApi {
   private readonly ownLog: OwnLog;
   private readonly checkpoints: OwnCheckpoints;
   private readonly delivery: Delivery;
+  private readonly caseView: CaseView;
   private started = false;
 
-  private constructor(readonly ctx: NodeContext, witnessingOptions: Omit<WitnessingOptions, 'backfill'> = {}) {
+  private constructor(readonly ctx: NodeContext, options: PartyNodeOptions) {
+    const witnessingOptions = options.witnessing ?? {};
     this.ownLog = new OwnLog(ctx);
     this.receiving = new Receiving(ctx);
     this.witnessing = new Witnessing(ctx, { ...witnessingOptions, backfill: (party) => backfill(ctx, party) });
-    this.checkpoints = new OwnCheckpoints(ctx, () => this.witnessing.checkpointSigned());
+    this.checkpoints = new OwnCheckpoints(ctx, () => this.witnessing.checkpointSigned(), options.checkpoints);
     this.delivery = new Delivery(ctx);
+    this.caseView = new CaseView(ctx.statements, ctx.agreement);
     // An alarm must never go unheard: EventEmitter throws on an 'error' event without listeners, and logs nothing.
     ctx.events.on('alarm', (e) => ctx.logger.warn({ kind: e.kind, party: e.party, reportedBy: e.reportedBy }, e.summary));
   }
 
-  /** Migrates the store and rebuilds every log's Merkle tree from it. Call start() to begin talking to peers. */
+  /** Migrates the store, rebuilds every log's Merkle tree and reads every statement from it. Call start() to begin talking to peers. */
   static async open(options: PartyNodeOptions): Promise<PartyNode> {
     checkOptions(options);
     await options.store.migrate();
     const trees = await LogTrees.load(options.store, options.agreement.parties.map((p) => p.id));
-    return new PartyNode(buildContext(options, trees), options.witnessing);
+    const statements = await StatementCache.load(options.store);
+    return new PartyNode(buildContext(options, trees, statements), options);
   }
 
   get party(): string { return this.ctx.party; }
@@ -160,13 +169,15 @@ export class PartyNode implements NodeApi {
   }
 
   async cases(): Promise<CaseState[]> {
-    const all = (await this.ctx.store.statementsOfCase()).map(hashedOf);
-    return [...foldCases(all, this.ctx.agreement, this.ctx.clock.nowIso()).values()];
+    return this.caseView.all(this.ctx.clock.nowIso());
   }
 
   async caseById(id: string): Promise<CaseState | undefined> {
-    const all = (await this.ctx.store.statementsOfCase(id)).map(hashedOf);
-    return foldCases(all, this.ctx.agreement, this.ctx.clock.nowIso()).get(id);
+    return this.caseView.byId(id, this.ctx.clock.nowIso());
+  }
+
+  async statementsOfType(types: string[]): Promise<HashedStatement[]> {
+    return this.ctx.statements.ofTypes(types);
   }
 
   async statement(author: string, index: number): Promise<StatementView | undefined> {

@@ -139,7 +139,7 @@ class Batch {
   /** Writes everything in one transaction, then updates the trees and tells the listeners. */
   async commit(): Promise<Statement[]> {
     const now = this.ctx.clock.nowIso();
-    const receipts = await signNextOwn(this.ctx, this.receiptsToSign.map((h) => receiptDraft(h, now)), now);
+    const receipts = signNextOwn(this.ctx, this.receiptsToSign.map((h) => receiptDraft(h, now)), now);
     const known = await Promise.all(this.peerReceipts.map((r) => this.ctx.store.receipt(r.author, r.index, r.party)));
     await this.ctx.store.write({
       statements: [...this.mirrored, ...receipts].map((h) => storedOf(h, now)),
@@ -148,6 +148,7 @@ class Batch {
     });
     for (const h of this.mirrored) {
       this.tree.append(h.leafHash);
+      this.ctx.statements.add(h);
       this.ctx.events.emit('mirrored', h);
     }
     ownAppended(this.ctx, receipts);

@@ -18,6 +18,7 @@ import { systemClock } from '../../src/node/clock.js';
 import type { NodeContext, PeerRequest, PeerResponse, PeerTransport } from '../../src/node/node-context.js';
 import type { NodeEvents } from '../../src/node/node-api.js';
 import { Witnessing, type WitnessingOptions } from '../../src/node/witnessing.js';
+import { StatementCache } from '../../src/node/statement-cache.js';
 import type { Evidence, Store } from '../../src/storage/store.js';
 import { testParty, type TestParty } from '../support/log-builder.js';
 
@@ -125,6 +126,7 @@ export class TestNetwork {
       events,
       logger: pino({ level: 'silent' }),
       tree: (p) => trees.get(p)!,
+      statements: new StatementCache(),
       peers: new Map(this.ids.filter((p) => p !== id).map((p) => [p, this.transport(id, p)])),
       exclusive: mutex(),
     };
