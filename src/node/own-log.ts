@@ -36,21 +36,23 @@ function completeDraft(draft: StatementDraft, agreement: Agreement, author: stri
   return { type: draft.type, to: [...new Set(to)].sort(), case: draft.case ?? null, refs: draft.refs ?? [], body: draft.body };
 }
 
-/** The time of the last own statement, or undefined for an empty log. Caller holds ctx.exclusive. */
-async function lastOwnTime(ctx: NodeContext): Promise<string | undefined> {
-  const size = ctx.tree(ctx.party).size;
-  return size === 0 ? undefined : (await ctx.store.statement(ctx.party, size - 1))?.time;
+
+/**
+ * The time for the next own statements: now, or the last own statement's time if the clock stepped backwards
+ * (the log's times must never decrease). The last time comes from memory, not the store.
+ */
+function nextOwnTime(ctx: NodeContext, time?: string): string {
+  const last = ctx.statements.last(ctx.party)?.statement.time;
+  const now = time ?? ctx.clock.nowIso();
+  return last !== undefined && last > now ? last : now;
 }
 
 /**
- * Signs the next own statements: consecutive indices from the own log's size, and a time that never goes back
- * (a clock stepped backwards must not make the log's times decrease). Caller holds ctx.exclusive, writes them,
- * then calls ownAppended.
+ * Signs the next own statements: consecutive indices from the own log's size, and a time that never goes back.
+ * Caller holds ctx.exclusive, writes them, then calls ownAppended.
  */
-export async function signNextOwn(ctx: NodeContext, drafts: OwnDraft[], time?: string): Promise<HashedStatement[]> {
-  const last = await lastOwnTime(ctx);
-  const now = time ?? ctx.clock.nowIso();
-  const at = last !== undefined && last > now ? last : now;
+export function signNextOwn(ctx: NodeContext, drafts: OwnDraft[], time?: string): HashedStatement[] {
+  const at = nextOwnTime(ctx, time);
   const first = ctx.tree(ctx.party).size;
   return drafts.map((d, i) => signStatement(ownUnsigned(ctx, d, first + i, at), ctx.signingKey));
 }
@@ -64,6 +66,7 @@ export function ownAppended(ctx: NodeContext, appended: HashedStatement[]): void
   const tree = ctx.tree(ctx.party);
   for (const h of appended) {
     tree.append(h.leafHash);
+    ctx.statements.add(h);
     ctx.events.emit('appended', h);
   }
 }
@@ -81,25 +84,82 @@ function checkDraft(ctx: NodeContext, unsigned: UnsignedStatement): void {
   }
 }
 
+/** A send waiting for the next group commit. */
+interface QueuedSend {
+  draft: OwnDraft;
+  resolve: (h: HashedStatement) => void;
+  reject: (e: unknown) => void;
+}
+
+/** The most statements one group commit writes (a bound on one transaction, and on one 'appended' burst). */
+const MAX_GROUP = 256;
+
+/** Signs one draft at `index`, checked as every peer will check it; throws DraftRejectedError. */
+function signDraft(ctx: NodeContext, draft: OwnDraft, index: number, time: string): HashedStatement {
+  let signed: HashedStatement;
+  try {
+    signed = signStatement(ownUnsigned(ctx, draft, index, time), ctx.signingKey);
+  } catch (e) {
+    // The envelope check inside signStatement: a malformed case id, ref or addressee list.
+    if (e instanceof FormatError) throw new DraftRejectedError(e.rule, e.rule.replace(/^statement\./, ''), e.message);
+    throw e;
+  }
+  checkDraft(ctx, signed.statement);
+  return signed;
+}
+
+/**
+ * The own log's writer. Sends are group-committed: while one transaction is being written (fsynced), the sends that
+ * arrive queue, and the next transaction carries all of them — numbered in arrival order, each signed. Every caller's
+ * promise resolves only after the transaction holding its statement is durable, so durability is the same as one
+ * transaction per statement, at a fraction of the fsyncs.
+ */
 export class OwnLog {
+  private readonly queue: QueuedSend[] = [];
+  private flushing = false;
+
   constructor(private readonly ctx: NodeContext) {}
 
   /** Validates, signs and appends durably; resolves only once the store has written it. */
-  async send(draft: StatementDraft): Promise<HashedStatement> {
+  send(draft: StatementDraft): Promise<HashedStatement> {
     const own = completeDraft(draft, this.ctx.agreement, this.ctx.party);
-    return this.ctx.exclusive(async () => {
-      let signed: HashedStatement;
-      try {
-        [signed] = (await signNextOwn(this.ctx, [own])) as [HashedStatement];
-      } catch (e) {
-        // The envelope check inside signStatement: a malformed case id, ref or addressee list.
-        if (e instanceof FormatError) throw new DraftRejectedError(e.rule, e.rule.replace(/^statement\./, ''), e.message);
-        throw e;
-      }
-      checkDraft(this.ctx, signed.statement);
-      await this.ctx.store.write({ statements: [storedOf(signed, this.ctx.clock.nowIso())] });
-      ownAppended(this.ctx, [signed]);
-      return signed;
+    return new Promise<HashedStatement>((resolve, reject) => {
+      this.queue.push({ draft: own, resolve, reject });
+      this.flush();
     });
+  }
+
+  /** Starts a group commit unless one is under way (that one starts the next when it ends). */
+  private flush(): void {
+    if (this.flushing || this.queue.length === 0) return;
+    this.flushing = true;
+    void this.ctx.exclusive(() => this.commitGroup()).finally(() => {
+      this.flushing = false;
+      this.flush();
+    });
+  }
+
+  /** Signs and writes the queued sends in one transaction. A rejected draft fails alone; a failed write fails them all. */
+  private async commitGroup(): Promise<void> {
+    const group = this.queue.splice(0, MAX_GROUP);
+    const time = nextOwnTime(this.ctx);
+    const signed: { send: QueuedSend; h: HashedStatement }[] = [];
+    for (const send of group) {
+      try {
+        signed.push({ send, h: signDraft(this.ctx, send.draft, this.ctx.tree(this.ctx.party).size + signed.length, time) });
+      } catch (e) {
+        send.reject(e);
+      }
+    }
+    if (signed.length === 0) return;
+    try {
+      const storedAt = this.ctx.clock.nowIso();
+      await this.ctx.store.write({ statements: signed.map(({ h }) => storedOf(h, storedAt)) });
+      ownAppended(this.ctx, signed.map(({ h }) => h));
+    } catch (e) {
+      for (const { send } of signed) send.reject(e);
+      return;
+    }
+    for (const { send, h } of signed) send.resolve(h);
   }
 }
