@@ -11,7 +11,9 @@
  * then writes would instead fail at once with "database is locked" when another process committed in between.
  */
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver } from 'kysely';
+import {
+  CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type SqliteDatabase,
+} from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
@@ -30,7 +32,32 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   database.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   database.pragma('foreign_keys = ON');
-  return new KyselyStore(new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database }) }), 'sqlite');
+  return new KyselyStore(new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: keepingPrepared(database) }) }), 'sqlite');
+}
+
+/** How many distinct SQL texts stay prepared (the store sends a few dozen; multi-row inserts vary with the row count). */
+const PREPARED = 256;
+
+/**
+ * Kysely asks better-sqlite3 to prepare every query it runs, and preparing costs as much as running a small one.
+ * A node sends the same few SQL texts over and over, so they are kept prepared, least recently used dropped first.
+ * Reusing a statement is safe because the single connection runs one query at a time, and the store never streams
+ * (a statement being iterated could not be reused meanwhile); SQLite re-prepares a statement itself after a
+ * schema change.
+ */
+function keepingPrepared(database: BetterSqlite3.Database): SqliteDatabase {
+  const prepared = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sql: string) {
+      let statement = prepared.get(sql);
+      if (statement) prepared.delete(sql); // re-inserted below: the most recently used last
+      else statement = database.prepare(sql);
+      prepared.set(sql, statement);
+      if (prepared.size > PREPARED) prepared.delete(prepared.keys().next().value as string);
+      return statement;
+    },
+  };
 }
 
 class ImmediateSqliteDriver extends SqliteDriver {
