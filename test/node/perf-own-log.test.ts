@@ -1,0 +1,108 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { pino } from 'pino';
+import { systemClock } from '../../src/node/clock.js';
+import { DraftRejectedError, type StatementDraft } from '../../src/node/node-api.js';
+import type { PeerTransport } from '../../src/node/node-context.js';
+import { PartyNode } from '../../src/node/party-node.js';
+import type { StoreWrites } from '../../src/storage/store.js';
+import { makeAgreement, partyKey } from '../support/case-builder.js';
+import { MemoryStore } from './core-memory-store.js';
+import { until } from './core-network.js';
+
+const agreement = makeAgreement(['avalon', 'borealis']);
+
+/** A peer that is never reached: these tests look at one node's own log. */
+const unreachable: PeerTransport = {
+  party: 'borealis',
+  request: () => Promise.reject(new Error('test: borealis is down')),
+  close: async () => undefined,
+};
+
+const check = (): StatementDraft => ({ type: 'communication-check', body: { nonce: randomBytes(16).toString('hex'), scheduled: false } });
+
+/** A store that counts its transactions holding statements, and can be told to fail the next write. */
+class CountingStore extends MemoryStore {
+  statementWrites = 0;
+  failNext: Error | undefined;
+
+  override async write(writes: StoreWrites): Promise<void> {
+    if (this.failNext) {
+      const e = this.failNext;
+      this.failNext = undefined;
+      throw e;
+    }
+    if ((writes.statements?.length ?? 0) > 0) this.statementWrites++;
+    return super.write(writes);
+  }
+}
+
+async function openNode(store: CountingStore, checkpointIntervalMs?: number): Promise<PartyNode> {
+  return PartyNode.open({
+    party: 'avalon', agreement, signingKey: partyKey(0), store, clock: systemClock, logger: pino({ level: 'silent' }),
+    peers: new Map([['borealis', unreachable]]),
+    ...(checkpointIntervalMs === undefined ? {} : { checkpoints: { intervalMs: checkpointIntervalMs } }),
+  });
+}
+
+describe('group commit of the own log', () => {
+  it('writes sends made together in one transaction, numbered in the order they were made', async () => {
+    const store = new CountingStore();
+    const node = await openNode(store);
+    const sent = await Promise.all(Array.from({ length: 10 }, () => node.send(check())));
+    assert.deepEqual(sent.map((h) => h.statement.index), [...Array(10).keys()]);
+    assert.equal(store.statementWrites, 1);
+    assert.deepEqual((await store.statements('avalon', 0, 10)).map((s) => s.hash), sent.map((h) => h.hash));
+    assert.equal(new Set(sent.map((h) => h.statement.time)).size, 1, 'one transaction, one time');
+  });
+
+  it('refuses a bad draft alone: the others of its group are written without a gap', async () => {
+    const store = new CountingStore();
+    const node = await openNode(store);
+    const results = await Promise.allSettled([node.send(check()), node.send({ type: 'communication-check', body: {} }), node.send(check())]);
+    assert.equal(results[0].status, 'fulfilled');
+    assert.equal(results[1].status, 'rejected');
+    assert.ok((results[1] as PromiseRejectedResult).reason instanceof DraftRejectedError);
+    assert.equal(results[2].status, 'fulfilled');
+    assert.deepEqual(results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.statement.index] : [])), [0, 1]);
+    assert.equal(await store.logSize('avalon'), 2);
+  });
+
+  it('fails every send of a transaction the store refused, and numbers the next send as if they had never been', async () => {
+    const store = new CountingStore();
+    const node = await openNode(store);
+    await node.send(check());
+    store.failNext = new Error('disk full');
+    const failed = await Promise.allSettled([node.send(check()), node.send(check())]);
+    assert.deepEqual(failed.map((r) => r.status), ['rejected', 'rejected']);
+    assert.match(String((failed[0] as PromiseRejectedResult).reason), /disk full/);
+    const next = await node.send(check());
+    assert.equal(next.statement.index, 1);
+    assert.equal(await store.logSize('avalon'), 2);
+  });
+
+  it('keeps sending after a group while another one queued meanwhile (each caller hears of its own statement)', async () => {
+    const store = new CountingStore();
+    const node = await openNode(store);
+    const first = node.send(check());
+    await Promise.resolve(); // the first group is under way
+    const later = Promise.all([node.send(check()), node.send(check())]);
+    const all = [await first, ...(await later)];
+    assert.deepEqual(all.map((h) => h.statement.index), [0, 1, 2]);
+    assert.ok(store.statementWrites <= 2);
+  });
+});
+
+describe('checkpoints of the own log', () => {
+  it('signs one checkpoint for the appends of an interval, not one each, and covers the whole log when the node stops', async () => {
+    const store = new CountingStore();
+    const node = await openNode(store, 60_000);
+    await node.start();
+    await node.send(check());
+    await until('the first append is checkpointed at once (the node was idle)', async () => (await store.latestCheckpoint('avalon'))?.size === 1);
+    for (let i = 0; i < 5; i++) await node.send(check());
+    await node.stop();
+    assert.deepEqual((await store.checkpoints('avalon')).map((c) => c.size), [1, 6]);
+  });
+});
