@@ -7,6 +7,11 @@
  * A failed push is retried with backoff (backoff.ts); the time of the next attempt is stored, so a restarted node
  * resumes where it was instead of hammering a peer that is down. Appends wake the loops; a push from a peer shows
  * it is back, and ends its backoff early.
+ *
+ * Own receipts alone are not pushed at once: the party they acknowledge already holds each one (it came back in the
+ * answer to its push), so they wait up to RECEIPT_DELAY_MS (configurable) and go several to a push. A busy node would otherwise
+ * answer every statement it receives with a push of its receipt — a transaction on each side per statement —
+ * competing with the deliveries that someone is waiting for.
  */
 import { MAX_BATCH, pushPath } from '../federation/paths.js';
 import type { HashedStatement } from '../protocol/statement.js';
@@ -17,6 +22,15 @@ import { keyHistory } from './peer-keys.js';
 import { BadReceiptError, checkReturnedReceipt, receiptRecord } from './receipts.js';
 import { realDelayUntil } from './clock.js';
 import { statementsJson } from './stored-form.js';
+import { fromUtf8 } from '../protocol/encoding.js';
+
+/** How long own receipts with nothing else to deliver may wait to be pushed together (real ms). */
+export const RECEIPT_DELAY_MS = 100;
+
+export interface DeliveryOptions {
+  /** Default RECEIPT_DELAY_MS; 0 pushes receipts at once like any other statement. */
+  receiptDelayMs?: number;
+}
 
 /** A push the peer did not accept, or answered with something this node cannot use. */
 export class DeliveryError extends Error {
@@ -46,8 +60,15 @@ class PeerDelivery {
   private again = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  /** When the receipts now pending (and nothing else) were first seen waiting. */
+  private receiptsWaitingSince: number | undefined;
 
-  constructor(private readonly ctx: NodeContext, private readonly transport: PeerTransport, public state: DeliveryState) {}
+  constructor(
+    private readonly ctx: NodeContext,
+    private readonly transport: PeerTransport,
+    public state: DeliveryState,
+    private readonly receiptDelayMs: number,
+  ) {}
 
   private get peer(): string {
     return this.transport.party;
@@ -92,14 +113,35 @@ class PeerDelivery {
       if (this.state.ackedSize >= ownSize) return;
       const due = this.state.nextAttemptAt === null ? 0 : Date.parse(this.state.nextAttemptAt);
       if (due > this.ctx.clock.nowMs()) return this.retryAt(due);
+      const holdMs = this.receiptHoldMs(ownSize);
+      if (holdMs > 0) return this.wakeIn(holdMs);
       if (!(await this.attempt(ownSize))) return this.retryAt(Date.parse(this.state.nextAttemptAt!));
     }
   }
 
   private retryAt(dueMs: number): void {
+    this.wakeIn(realDelayUntil(this.ctx.clock, dueMs));
+  }
+
+  private wakeIn(realMs: number): void {
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.kick(), realDelayUntil(this.ctx.clock, dueMs));
+    this.timer = setTimeout(() => this.kick(), realMs);
     this.timer.unref();
+  }
+
+  /** How much longer the pending statements may wait: > 0 only while they are all own receipts, for RECEIPT_DELAY_MS. */
+  private receiptHoldMs(ownSize: number): number {
+    if (this.receiptDelayMs <= 0) return 0;
+    for (let i = this.state.ackedSize; i < ownSize; i++) {
+      if (this.ctx.statements.at(this.ctx.party, i)?.statement.type !== 'receipt') {
+        this.receiptsWaitingSince = undefined;
+        return 0;
+      }
+    }
+    this.receiptsWaitingSince ??= Date.now();
+    const hold = this.receiptsWaitingSince + this.receiptDelayMs - Date.now();
+    if (hold <= 0) this.receiptsWaitingSince = undefined;
+    return hold;
   }
 
   /** One push; true when the peer acknowledged something. */
@@ -107,7 +149,7 @@ class PeerDelivery {
     const from = this.state.ackedSize;
     const to = Math.min(ownSize, from + MAX_BATCH);
     try {
-      const texts = (await this.ctx.store.statements(this.ctx.party, from, to)).map((s) => s.text);
+      const texts = this.pendingTexts(from, to);
       const res = await this.transport.request({
         method: 'POST', path: pushPath(this.ctx.party), body: `{"statements":${statementsJson(texts)}}`,
         contentType: 'application/json', accept: 'application/json',
@@ -121,6 +163,13 @@ class PeerDelivery {
       await this.failed(e);
       return false;
     }
+  }
+
+  /** The canonical texts of own statements [from, to), from memory (the store holds the same bytes). */
+  private pendingTexts(from: number, to: number): string[] {
+    const texts: string[] = [];
+    for (let i = from; i < to; i++) texts.push(fromUtf8(this.ctx.statements.at(this.ctx.party, i)!.leaf));
+    return texts;
   }
 
   private async acknowledged(body: Record<string, unknown>, from: number, ownSize: number): Promise<void> {
@@ -194,12 +243,12 @@ export class Delivery {
   private readonly onAppended = (): void => this.loops.forEach((l) => l.kick());
   private readonly onMirrored = (h: HashedStatement): void => this.loops.get(h.statement.author)?.peerIsBack();
 
-  constructor(private readonly ctx: NodeContext) {}
+  constructor(private readonly ctx: NodeContext, private readonly options: DeliveryOptions = {}) {}
 
   async start(): Promise<void> {
     for (const [peer, transport] of this.ctx.peers) {
       const state = (await this.ctx.store.delivery(peer)) ?? initialDelivery(peer);
-      this.loops.set(peer, new PeerDelivery(this.ctx, transport, state));
+      this.loops.set(peer, new PeerDelivery(this.ctx, transport, state, this.options.receiptDelayMs ?? RECEIPT_DELAY_MS));
     }
     this.ctx.events.on('appended', this.onAppended);
     this.ctx.events.on('mirrored', this.onMirrored);

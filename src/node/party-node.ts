@@ -14,7 +14,7 @@ import type { Evidence, Store, StoredStatement } from '../storage/store.js';
 import { backfill, backfillsSettled } from './backfill.js';
 import { CaseView } from './case-view.js';
 import type { Clock } from './clock.js';
-import { Delivery, initialDelivery } from './delivery.js';
+import { Delivery, initialDelivery, type DeliveryOptions } from './delivery.js';
 import { LogTrees } from './log-trees.js';
 import type { NodeApi, NodeEvents, PeerStatus, StatementDraft, StatementView } from './node-api.js';
 import type { NodeContext, PeerTransport } from './node-context.js';
@@ -39,6 +39,8 @@ export interface PartyNodeOptions {
   witnessing?: Omit<WitnessingOptions, 'backfill'>;
   /** How often the own log's checkpoint may be signed (default: at most once per 200 ms). */
   checkpoints?: OwnCheckpointsOptions;
+  /** How long own receipts may wait to be pushed together (default 100 ms). */
+  delivery?: DeliveryOptions;
 }
 
 /** The node cannot run as configured (its key is not the one the agreement pins, a peer has no transport…). */
@@ -111,7 +113,7 @@ export class PartyNode implements NodeApi {
     this.receiving = new Receiving(ctx);
     this.witnessing = new Witnessing(ctx, { ...witnessingOptions, backfill: (party) => backfill(ctx, party) });
     this.checkpoints = new OwnCheckpoints(ctx, () => this.witnessing.checkpointSigned(), options.checkpoints);
-    this.delivery = new Delivery(ctx);
+    this.delivery = new Delivery(ctx, options.delivery);
     this.caseView = new CaseView(ctx.statements, ctx.agreement);
     // An alarm must never go unheard: EventEmitter throws on an 'error' event without listeners, and logs nothing.
     ctx.events.on('alarm', (e) => ctx.logger.warn({ kind: e.kind, party: e.party, reportedBy: e.reportedBy }, e.summary));

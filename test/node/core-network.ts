@@ -10,7 +10,7 @@ import { registerWitnessRoutes } from '../../src/federation/witness-routes.js';
 import type { Agreement } from '../../src/protocol/agreement.js';
 import { systemClock } from '../../src/node/clock.js';
 import type { PeerRequest, PeerResponse, PeerTransport } from '../../src/node/node-context.js';
-import { PartyNode } from '../../src/node/party-node.js';
+import { PartyNode, type PartyNodeOptions } from '../../src/node/party-node.js';
 import type { Store } from '../../src/storage/store.js';
 import { makeAgreement, partyKey } from '../support/case-builder.js';
 import { MemoryStore } from './core-memory-store.js';
@@ -40,6 +40,8 @@ export class TestNet {
   readonly stores = new Map<string, Store>();
   /** Parties that can neither be reached nor reach out. */
   readonly down = new Set<string>();
+  /** Options for the nodes opened from now on (delivery, checkpoints). */
+  nodeOptions: Pick<PartyNodeOptions, 'delivery' | 'checkpoints'> = {};
 
   /** `closeStores`: false when the stores' maker closes them itself (forEachStore does). */
   constructor(readonly parties: string[], private readonly openStore: (party: string) => Promise<Store>, private readonly closeStores = true) {
@@ -52,7 +54,7 @@ export class TestNet {
     if (!store) this.stores.set(party, (store = await this.openStore(party)));
     const i = this.parties.indexOf(party);
     const peers = new Map(this.parties.filter((p) => p !== party).map((p) => [p, new InjectTransport(p, party, this) as PeerTransport]));
-    const node = await PartyNode.open({ party, agreement: this.agreement, signingKey: partyKey(i), store, clock: systemClock, logger: pino({ level: 'silent' }), peers });
+    const node = await PartyNode.open({ party, agreement: this.agreement, signingKey: partyKey(i), store, clock: systemClock, logger: pino({ level: 'silent' }), peers, ...this.nodeOptions });
     const app = buildFederationApp({
       node, peerOf: (r) => r.headers[CALLER_HEADER] as string | undefined, extraRoutes: [(a) => registerWitnessRoutes(a, node.witnessing)],
     });

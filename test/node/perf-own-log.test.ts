@@ -9,7 +9,7 @@ import { PartyNode } from '../../src/node/party-node.js';
 import type { StoreWrites } from '../../src/storage/store.js';
 import { makeAgreement, partyKey } from '../support/case-builder.js';
 import { MemoryStore } from './core-memory-store.js';
-import { until } from './core-network.js';
+import { testNet, until } from './core-network.js';
 
 const agreement = makeAgreement(['avalon', 'borealis']);
 
@@ -104,5 +104,29 @@ describe('checkpoints of the own log', () => {
     for (let i = 0; i < 5; i++) await node.send(check());
     await node.stop();
     assert.deepEqual((await store.checkpoints('avalon')).map((c) => c.size), [1, 6]);
+  });
+});
+
+describe('delivery of own receipts', () => {
+  it('holds receipts back until something else is to be delivered, then pushes them all with it', async () => {
+    const net = await testNet(['avalon', 'borealis']);
+    try {
+      await net.stop('borealis');
+      net.nodeOptions = { delivery: { receiptDelayMs: 600_000 } };
+      const borealis = await net.open('borealis');
+      const avalon = net.node('avalon');
+      for (let i = 0; i < 3; i++) {
+        await avalon.send(check());
+        await until(`avalon holds borealis's receipt ${i}`, async () => (await avalon.store.receipts('avalon')).length === i + 1);
+      }
+      assert.equal(await borealis.store.logSize('borealis'), 3, 'borealis signed three receipts');
+      assert.equal((await borealis.peers())[0]!.pendingDeliveries, 3, 'and pushed none of them: avalon has them from the push answers');
+
+      await borealis.send(check());
+      await until('borealis delivered its log', async () => (await borealis.peers())[0]!.pendingDeliveries === 0);
+      assert.equal(avalon.ctx.tree('borealis').size, 4);
+    } finally {
+      await net.close();
+    }
   });
 });
