@@ -192,7 +192,7 @@ class PeerDelivery {
   /** The receipts that hold; one that does not is logged and left out (the peer's log will show what it signed). */
   private async checkedReceipts(value: unknown): Promise<StoredReceipt[]> {
     if (!Array.isArray(value)) throw new DeliveryError(this.peer, `${this.peer} answered a push without a receipts list`);
-    const keys = await keyHistory(this.ctx.store, this.ctx.agreement, this.peer);
+    const keys = keyHistory(this.ctx.statements, this.ctx.agreement, this.peer);
     const now = this.ctx.clock.nowIso();
     const ok: HashedStatement[] = [];
     for (const r of value) {

@@ -7,8 +7,7 @@
 import type { Agreement } from '../protocol/agreement.js';
 import { parseVerifierKey, type VerifierKey } from '../protocol/note-key.js';
 import type { Statement } from '../protocol/statement.js';
-import type { Store } from '../storage/store.js';
-import { hashedOf } from './stored-form.js';
+import type { StatementCache } from './statement-cache.js';
 
 export class KeyHistory {
   /** Keys in force from an index on, in increasing index order; the first is the agreement's, from 0. */
@@ -43,12 +42,11 @@ export class KeyHistory {
   }
 }
 
-/** The key history of `party` as the mirrored log stands in the store. */
-export async function keyHistory(store: Store, agreement: Agreement, party: string): Promise<KeyHistory> {
+/** The key history of `party` as the mirrored log stands (read from memory: this runs on every push). */
+export function keyHistory(statements: StatementCache, agreement: Agreement, party: string): KeyHistory {
   const pinned = agreement.parties.find((p) => p.id === party)?.signingKey;
   if (pinned === undefined) throw new Error(`"${party}" is not a party to the agreement`);
   const history = new KeyHistory(party, pinned);
-  const rotations = await store.statementsOfType(['key-rotation']);
-  for (const r of rotations) if (r.author === party) history.follow(hashedOf(r).statement);
+  for (const r of statements.ofTypes(['key-rotation'])) if (r.statement.author === party) history.follow(r.statement);
   return history;
 }

@@ -171,7 +171,7 @@ export class Receiving {
     if (author === this.ctx.party) throw new Refusal(403, 'log.own', `${author}'s log is this node's own: nobody else writes it`);
     if (!this.ctx.peers.has(author)) throw new Refusal(404, 'log.unknown', `"${author}" is not a party to the agreement`);
     return this.ctx.exclusive(async () => {
-      const batch = new Batch(this.ctx, author, reportedBy, await keyHistory(this.ctx.store, this.ctx.agreement, author));
+      const batch = new Batch(this.ctx, author, reportedBy, keyHistory(this.ctx.statements, this.ctx.agreement, author));
       try {
         for (const [i, item] of items.entries()) await batch.take(item, i);
       } catch (e) {

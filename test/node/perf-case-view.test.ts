@@ -4,8 +4,10 @@ import fc from 'fast-check';
 import { foldCases } from '../../src/protocol/case-fold.js';
 import type { HashedStatement } from '../../src/protocol/statement.js';
 import { CaseView } from '../../src/node/case-view.js';
+import { keyHistory } from '../../src/node/peer-keys.js';
 import { StatementCache } from '../../src/node/statement-cache.js';
-import { Logs, makeAgreement, t } from '../support/case-builder.js';
+import { formatVerifierKey } from '../../src/protocol/note-key.js';
+import { Logs, makeAgreement, partyKey, t } from '../support/case-builder.js';
 
 const agreement = makeAgreement(['avalon', 'borealis', 'cathay']);
 const notify = (severity: string) => ({ category: 'availability.ddos', severity, summary: 'DDoS from your networks', actions: ['investigate'] });
@@ -82,5 +84,20 @@ describe('the statement cache', () => {
     const cache = new StatementCache();
     const second = STORY.find((h) => h.statement.author === 'avalon' && h.statement.index === 1)!;
     assert.throws(() => cache.add(second), /not next/);
+  });
+});
+
+describe('key histories from the statement cache', () => {
+  it('follow the key-rotations of that party\'s log only', () => {
+    const logs = new Logs(agreement);
+    const cache = new StatementCache();
+    const newKey = (i: number) => formatVerifierKey(`${agreement.id}/borealis`, 1, partyKey(i).publicKey.raw);
+    cache.add(logs.say('borealis', { type: 'communication-check', time: t(0), body: { nonce: '00'.repeat(16), scheduled: false } }));
+    cache.add(logs.say('borealis', { type: 'key-rotation', time: t(1), body: { newKey: newKey(7) } }));
+    cache.add(logs.say('cathay', { type: 'key-rotation', time: t(2), body: { newKey: newKey(8) } }));
+    const history = keyHistory(cache, agreement, 'borealis');
+    assert.equal(history.vkeyAt(1), agreement.parties[1]!.signingKey, 'the rotation itself is signed with the old key');
+    assert.equal(history.vkeyAt(2), newKey(7));
+    assert.equal(keyHistory(cache, agreement, 'cathay').vkeyAt(0), agreement.parties[2]!.signingKey);
   });
 });
