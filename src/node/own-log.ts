@@ -36,7 +36,6 @@ function completeDraft(draft: StatementDraft, agreement: Agreement, author: stri
   return { type: draft.type, to: [...new Set(to)].sort(), case: draft.case ?? null, refs: draft.refs ?? [], body: draft.body };
 }
 
-
 /**
  * The time for the next own statements: now, or the last own statement's time if the clock stepped backwards
  * (the log's times must never decrease). The last time comes from memory, not the store.
@@ -122,7 +121,12 @@ export class OwnLog {
 
   /** Validates, signs and appends durably; resolves only once the store has written it. */
   send(draft: StatementDraft): Promise<HashedStatement> {
-    const own = completeDraft(draft, this.ctx.agreement, this.ctx.party);
+    let own: OwnDraft;
+    try {
+      own = completeDraft(draft, this.ctx.agreement, this.ctx.party);
+    } catch (e) {
+      return Promise.reject(e); // a refused draft is a rejected promise, like every other refusal
+    }
     return new Promise<HashedStatement>((resolve, reject) => {
       this.queue.push({ draft: own, resolve, reject });
       this.flush();

@@ -111,6 +111,18 @@ function extensionEntry(cb: Codebook, list: CodeList, raw: unknown, path: string
  * "codebook.missing-label" (an added code without en, ru and vi labels).
  */
 export function codebookFor(ref: CodebookReference): Codebook {
+  // Every statement is validated against its agreement's codebook: build the extended one once per agreement.
+  // (Keyed by the reference object itself; the codebook returned is shared and must not be modified.)
+  const known = typeof ref === 'object' && ref !== null ? built.get(ref) : undefined;
+  if (known) return known;
+  const cb = buildCodebook(ref);
+  if (typeof ref === 'object' && ref !== null) built.set(ref, cb);
+  return cb;
+}
+
+const built = new WeakMap<CodebookReference, Codebook>();
+
+function buildCodebook(ref: CodebookReference): Codebook {
   const base = BASE_BY_VERSION.get(ref?.version);
   if (!base) {
     throw new ValidationError('codebook.version', 'codebook.version', `unknown codebook version ${JSON.stringify(ref?.version)} (this software knows ${[...BASE_BY_VERSION.keys()].join(', ')})`);

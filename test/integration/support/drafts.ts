@@ -1,6 +1,7 @@
 /** What the tests say through the user API, and how they read it back. */
 import { ApiRefusedError, type ApiClient } from '../../../src/cli/api-client.js';
 import type { StatementRef } from '../../../src/protocol/statement.js';
+import type { PeerStatus } from '../../../src/node/node-api.js';
 
 /** A notification opening `caseId` (the case's opener is the part before the colon), addressed to `to`. */
 export function notification(caseId: string, to: string[], summary = 'DDoS against the election commission portal'): Record<string, unknown> {
@@ -24,20 +25,8 @@ export interface StatementJson extends Sent {
   cosignedBy: string[];
 }
 
-/** GET /api/v1/peers: one entry. */
-export interface PeerJson {
-  party: string;
-  pendingDeliveries: number;
-  deliveryAttempts: number;
-  nextAttemptAt: string | null;
-  lastError: string | null;
-  mirrorSize: number;
-  checkpointSize: number;
-  witnessedSize: number;
-  cosignedOwnCheckpointBy: string[];
-  verification: 'verified' | 'alarm';
-  alarms: string[];
-}
+/** GET /api/v1/peers: one entry, as the node's own type says (it is sent as JSON unchanged). */
+export type PeerJson = PeerStatus;
 
 /** The statement as `api`'s node shows it, or undefined while it does not hold it (404). */
 export async function statementAt(api: ApiClient, author: string, index: number): Promise<StatementJson | undefined> {
