@@ -183,14 +183,18 @@ export async function signOwnCheckpoint(node: TestNode): Promise<string> {
  * Resolves at the next 'cosigned' event of this size from this witness. Witnessing's retry timers do not hold the
  * process open (a node's server does), so this wait does, or the test would end while a retry is due.
  */
-export function cosignedEvent(node: TestNode, witness: string, size: number): Promise<void> {
-  const alive = setInterval(() => undefined, 1000);
-  return new Promise<void>((resolve) => {
-    const listener = (w: string, s: number): void => {
-      if (w !== witness || s !== size) return;
-      node.ctx.events.off('cosigned', listener);
-      resolve();
+export function cosignedEvent(node: TestNode, witness: string, size: number, limitMs = 60_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let listener: ((w: string, s: number) => void) | undefined;
+  // Bounded, so that a cosignature that never comes fails the test with what it waited for instead of hanging it.
+  return new Promise<void>((resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${witness} did not cosign size ${size} of ${node.id}'s log within ${limitMs} ms`)), limitMs);
+    listener = (w: string, s: number): void => {
+      if (w === witness && s === size) resolve();
     };
     node.ctx.events.on('cosigned', listener);
-  }).finally(() => clearInterval(alive));
+  }).finally(() => {
+    clearTimeout(timer);
+    if (listener) node.ctx.events.off('cosigned', listener);
+  });
 }
