@@ -7,7 +7,6 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { createLogger } from '../node/logger.js';
 import { startDemoNetwork, type DemoNetwork } from './demo-network.js';
 import { playScenario, type ScenarioResult, type ScenarioStep } from './scenario.js';
