@@ -14,6 +14,7 @@ import type { Kysely } from 'kysely';
 import type { Database, SqlDialectName } from './schema.js';
 import { migrateToLatest } from './migrations.js';
 import { applyWrites, asConflict, INT_MAX, sizeOf } from './write-transaction.js';
+import type { StoreDatabase } from './feature-store.js';
 import {
   type ApiToken,
   type DeliveryState,
@@ -47,6 +48,10 @@ export class KyselyStore implements Store {
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialectName,
   ) {}
+
+  get database(): StoreDatabase {
+    return { db: this.db, dialect: this.dialect };
+  }
 
   async migrate(): Promise<void> {
     await migrateToLatest(this.db, this.dialect);

@@ -12,7 +12,7 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import {
-  CompiledQuery, type DatabaseConnection, type Driver, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type SqliteDatabase,
+  CompiledQuery, type DatabaseConnection, type DialectAdapter, type Driver, SqliteAdapter, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type SqliteDatabase,
 } from 'kysely';
 import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
@@ -73,5 +73,19 @@ class ImmediateSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     return new ImmediateSqliteDriver(this.config);
+  }
+
+  override createAdapter(): DialectAdapter {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
+ * SQLite runs CREATE TABLE inside a transaction like any other statement, but Kysely's adapter says it cannot, and
+ * its Migrator then runs migrations outside one: a migration that fails halfway would leave half a schema behind.
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }

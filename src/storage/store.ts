@@ -16,6 +16,8 @@
  * The store checks storage invariants (contiguity, uniqueness) and nothing of the protocol: callers verify
  * signatures, proofs and agreement rules before they write. Errors a caller can act on are StoreConflictError.
  */
+import type { StoreDatabase } from './feature-store.js';
+
 
 /** A statement as stored: its canonical signed text, its identity, and the columns queries need. */
 export interface StoredStatement {
@@ -199,4 +201,7 @@ export interface Store {
   tokens(): Promise<ApiToken[]>;
 
   setting(key: string): Promise<string | undefined>;
+
+  /** The database this store runs on, from which feature stores (feature-store.ts) are opened. */
+  readonly database: StoreDatabase;
 }

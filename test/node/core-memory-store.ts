@@ -8,6 +8,7 @@ import {
   StoreConflictError, type ApiToken, type DeliveryState, type Evidence, type Store, type StoredCheckpoint,
   type StoredCosignature, type StoredReceipt, type StoredStatement, type StoreWrites, type WitnessRecord,
 } from '../../src/storage/store.js';
+import type { StoreDatabase } from '../../src/storage/feature-store.js';
 
 const byTime = (a: StoredStatement, b: StoredStatement): number =>
   a.time < b.time ? -1 : a.time > b.time ? 1 : a.author < b.author ? -1 : a.author > b.author ? 1 : a.index - b.index;
@@ -25,6 +26,10 @@ export class MemoryStore implements Store {
 
   async migrate(): Promise<void> {}
   async close(): Promise<void> {}
+
+  get database(): StoreDatabase {
+    throw new Error('the memory store has no SQL database: feature stores need SQLite or PostgreSQL');
+  }
 
   async write(w: StoreWrites): Promise<void> {
     const sizes = new Map<string, number>();
