@@ -21,6 +21,7 @@ import type { NodeContext, PeerTransport } from './node-context.js';
 import { OwnCheckpoints, type OwnCheckpointsOptions } from './own-checkpoints.js';
 import { OwnLog } from './own-log.js';
 import { Receiving } from './receiving.js';
+import { recoverOwnLog } from './own-log-recovery.js';
 import { StatementCache } from './statement-cache.js';
 import { hashedOf } from './stored-form.js';
 import { Witnessing, type WitnessingOptions } from './witnessing.js';
@@ -41,6 +42,8 @@ export interface PartyNodeOptions {
   checkpoints?: OwnCheckpointsOptions;
   /** How long own receipts may wait to be pushed together (default 100 ms). */
   delivery?: DeliveryOptions;
+  /** How long start() waits for each peer's answer when asking for own statements the store lost (default 5 s). */
+  recoveryWaitMs?: number;
 }
 
 /** The node cannot run as configured (its key is not the one the agreement pins, a peer has no transport…). */
@@ -107,7 +110,7 @@ export class PartyNode implements NodeApi {
   private readonly caseView: CaseView;
   private started = false;
 
-  private constructor(readonly ctx: NodeContext, options: PartyNodeOptions) {
+  private constructor(readonly ctx: NodeContext, private readonly options: PartyNodeOptions) {
     const witnessingOptions = options.witnessing ?? {};
     this.ownLog = new OwnLog(ctx);
     this.receiving = new Receiving(ctx);
@@ -134,10 +137,14 @@ export class PartyNode implements NodeApi {
   get store(): Store { return this.ctx.store; }
   get events(): EventEmitter<NodeEvents> { return this.ctx.events; }
 
-  /** Starts checkpointing, delivery and witnessing, and pulls what peers said while this node was away. */
+  /**
+   * Takes back own statements the store lost but peers hold (own-log-recovery.ts), then starts checkpointing,
+   * delivery and witnessing, and pulls what peers said while this node was away.
+   */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    await recoverOwnLog(this.ctx, this.options.recoveryWaitMs);
     this.checkpoints.start();
     await this.delivery.start();
     this.witnessing.start();

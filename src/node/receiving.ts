@@ -19,6 +19,7 @@ import type { NodeContext } from './node-context.js';
 import { ownAppended, signNextOwn } from './own-log.js';
 import { keyHistory, type KeyHistory } from './peer-keys.js';
 import { isReceiptOfOwn, needsReceipt, receiptDraft, receiptRecord } from './receipts.js';
+import { hasRecoveredReceipt } from './own-log-recovery.js';
 import { Refusal } from './refusal.js';
 import { hashedOf, storedOf } from './stored-form.js';
 
@@ -127,7 +128,8 @@ class Batch {
     }
     this.mirrored.push(h);
     if (valid) this.keys.follow(s);
-    if (needsReceipt(s, this.ctx.party)) this.receiptsToSign.push(h);
+    // A receipt taken back from a peer (own-log-recovery.ts) already answers it: a second one would say nothing new.
+    if (needsReceipt(s, this.ctx.party) && !hasRecoveredReceipt(this.ctx, this.author, s.index)) this.receiptsToSign.push(h);
     if (valid && isReceiptOfOwn(h, this.ctx.party, this.ctx.tree(this.ctx.party))) this.notePeerReceipt(receiptRecord(h, this.ctx.clock.nowIso()));
   }
 
