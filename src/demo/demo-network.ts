@@ -85,6 +85,7 @@ function agreementFor(text: string, nodes: NodeFiles[]): SignedAgreement {
     const p = agreement.parties.find((x) => x.id === n.config.party);
     if (!p) throw new DemoSetupError(`the example agreement has no party "${n.config.party}"`);
     p.signingKey = n.vkey;
+    p.encryptionKey = n.encryptionKey;
     p.tlsFingerprint = n.fingerprint;
     p.node = n.config.federation.url;
   }
