@@ -95,7 +95,8 @@ async function takeBack(ctx: NodeContext, peer: PeerTransport): Promise<number> 
   let recorded = recoveredReceipts.get(ctx);
   if (!recorded) recoveredReceipts.set(ctx, (recorded = new Set()));
   for (const r of receipts) recorded.add(`${r.author}/${r.index}`);
-  ownAppended(ctx, taken); // delivery then pushes them to the peers that lack them
+  // The node reads its own sealed bodies (the author is a recipient); delivery then pushes them to peers lacking them.
+  ownAppended(ctx, await Promise.all(taken.map((h) => ctx.sealing.open(h))));
   return taken.length;
 }
 

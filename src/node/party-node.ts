@@ -22,7 +22,9 @@ import { OwnCheckpoints, type OwnCheckpointsOptions } from './own-checkpoints.js
 import { OwnLog } from './own-log.js';
 import { Receiving } from './receiving.js';
 import { recoverOwnLog } from './own-log-recovery.js';
+import { Sealing } from './sealing.js';
 import { StatementCache } from './statement-cache.js';
+import type { EncryptionKeyPair } from '../protocol/encryption-key.js';
 import { hashedOf } from './stored-form.js';
 import { Witnessing, type WitnessingOptions } from './witnessing.js';
 
@@ -31,6 +33,8 @@ export interface PartyNodeOptions {
   /** The agreement in force, already checked as signed by every party. */
   agreement: Agreement;
   signingKey: SigningKey;
+  /** The party's X25519 key pairs, oldest first (DIR/encryption.key): without them, bodies sealed to it stay unread. */
+  encryptionKeys?: readonly EncryptionKeyPair[];
   store: Store;
   clock: Clock;
   logger: Logger;
@@ -77,7 +81,7 @@ function checkOptions(o: PartyNodeOptions): void {
   }
 }
 
-function buildContext(o: PartyNodeOptions, trees: LogTrees, statements: StatementCache): NodeContext {
+function buildContext(o: PartyNodeOptions, trees: LogTrees, statements: StatementCache, sealing: Sealing): NodeContext {
   const keys = new Map(o.agreement.parties.map((p) => [p.id, p.signingKey]));
   const peers = new Map([...o.peers].filter(([p]) => p !== o.party && keys.has(p)));
   return {
@@ -96,6 +100,7 @@ function buildContext(o: PartyNodeOptions, trees: LogTrees, statements: Statemen
     logger: o.logger,
     tree: (party) => trees.tree(party),
     statements,
+    sealing,
     peers,
     exclusive: serialized(),
   };
@@ -127,8 +132,9 @@ export class PartyNode implements NodeApi {
     checkOptions(options);
     await options.store.migrate();
     const trees = await LogTrees.load(options.store, options.agreement.parties.map((p) => p.id));
-    const statements = await StatementCache.load(options.store);
-    return new PartyNode(buildContext(options, trees, statements), options);
+    const sealing = new Sealing(options.party, options.agreement, options.encryptionKeys ?? [], options.logger);
+    const statements = await StatementCache.load(options.store, (h) => sealing.open(h));
+    return new PartyNode(buildContext(options, trees, statements, sealing), options);
   }
 
   get party(): string { return this.ctx.party; }
@@ -202,7 +208,9 @@ export class PartyNode implements NodeApi {
   private async view(stored: StoredStatement): Promise<StatementView> {
     const cosignatures = await this.ctx.store.cosignatures(stored.author);
     const cosignedBy = [...new Set(cosignatures.filter((c) => c.size > stored.index).map((c) => c.witness))].sort();
-    return { stored, statement: hashedOf(stored), receipts: await this.ctx.store.receipts(stored.author, stored.index), cosignedBy };
+    // The cache holds the statement opened (when it opens for this party); the store holds only its sealed form.
+    const statement = this.ctx.statements.byHashOf(stored.hash) ?? (await this.ctx.sealing.open(hashedOf(stored)));
+    return { stored, statement, receipts: await this.ctx.store.receipts(stored.author, stored.index), cosignedBy };
   }
 
   async peers(): Promise<PeerStatus[]> {

@@ -65,6 +65,23 @@ describe('own log recovery', () => {
     }
   });
 
+  it('reads again the bodies it had sealed to some of its peers', async () => {
+    const net = await testNet(['avalon', 'borduria', 'carpania']);
+    try {
+      const backup = backupOf(net.stores.get('avalon') as MemoryStore);
+      const body = { tlp: 'AMBER', references: [{ id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f' }], text: 'for borduria only' };
+      const sent = await net.node('avalon').send({ type: 'indicators', to: ['borduria'], body });
+      assert.ok(sent.statement.sealed, 'a statement to some parties but not all is sealed');
+      await delivered(net, 'avalon', 'carpania');
+      await restore(net, 'avalon', backup);
+      const view = await net.node('avalon').statement('avalon', 0);
+      assert.equal(view?.statement.hash, sent.hash, 'the same signed statement is back');
+      assert.deepEqual(view?.statement.statement.body, body, 'and avalon reads what it said');
+    } finally {
+      await net.close();
+    }
+  });
+
   it('does not sign a second receipt for a statement it had receipted before the loss', async () => {
     const net = await testNet(['avalon', 'borduria']);
     try {
