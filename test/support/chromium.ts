@@ -50,8 +50,11 @@ export function provisionChromium(): string {
   throw new ChromiumMissingError('the console tests need Debian\'s Chromium at /usr/bin/chromium: run `sudo apt-get install -y chromium` (or set PARLEY_CHROMIUM to a Chromium executable)');
 }
 
-/** Flags for a quiet, headless, sandbox-free Chromium in a container: no network beyond the page's own. */
-export function chromiumArgs(userDataDir: string): string[] {
-  return ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', `--user-data-dir=${userDataDir}`];
+/**
+ * Flags for a quiet, sandbox-free Chromium in a container: no network beyond the page's own. (Headless and the fresh
+ * --user-data-dir are given by playwright-core's launchPersistentContext, which refuses them in `args`.)
+ */
+export function chromiumArgs(): string[] {
+  return ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'];
 }

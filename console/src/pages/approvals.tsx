@@ -61,7 +61,7 @@ export function ApprovalsPage() {
       <section aria-labelledby="decided">
         <h2 id="decided">{t('approvals.decided')}</h2>
         {decided.length === 0 ? <p>{t('approvals.none')}</p> : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table>
               <thead><tr><th scope="col">#</th><th scope="col">{t('approvals.what')}</th><th scope="col">{t('approvals.proposed')}</th><th scope="col">{t('approvals.decision')}</th></tr></thead>
               <tbody>

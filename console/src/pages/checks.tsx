@@ -16,7 +16,7 @@ export function ChecksPage() {
     <>
       <h1>{t('checks.title')}</h1>
       {checks.data.length === 0 ? <p>{t('checks.none')}</p> : (
-        <div className="table-wrap">
+        <div className="table-wrap" tabIndex={0}>
           <table>
             <thead><tr><th scope="col">{t('checks.sent')}</th><th scope="col">{t('checks.due')}</th><th scope="col">{t('checks.answers')}</th></tr></thead>
             <tbody>

@@ -104,7 +104,7 @@ export function FiguresTable({ report, parties }: { report: ComplianceReport; pa
   const units = useUnits();
   const ms = (v: number | null) => (v === null ? '—' : duration(v, units));
   return (
-    <div className="table-wrap">
+    <div className="table-wrap" tabIndex={0}>
       <table className="figures">
         <thead>
           <tr>

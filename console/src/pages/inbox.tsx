@@ -71,7 +71,7 @@ export function InboxPage() {
         <h2 id="all-cases">{t('inbox.cases')}</h2>
         <FilterBar filters={filters} set={setFilters} />
         {!cases.data ? <Loading error={cases.error} /> : cases.data.length === 0 ? <p>{t('inbox.none')}</p> : (
-          <div className="table-wrap">
+          <div className="table-wrap" tabIndex={0}>
             <table className="cases">
               <thead>
                 <tr>

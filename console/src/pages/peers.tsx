@@ -12,7 +12,7 @@ export function PeersPage() {
   return (
     <>
       <h1>{t('peers.title')}</h1>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <thead>
             <tr>

@@ -30,7 +30,7 @@ export function ReportPage() {
       <h2>{t('report.deadlines')}</h2>
       <FiguresTable report={report} parties={parties} />
       <h2>{t('report.checks')}</h2>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <thead><tr><th scope="col">{t('peers.party')}</th><th scope="col">{t('checks.sent')}</th><th scope="col">{t('report.received')}</th><th scope="col">{t('checks.answered')}</th><th scope="col">{t('compliance.late')}</th><th scope="col">{t('checks.missed')}</th><th scope="col">{t('compliance.median')}</th></tr></thead>
           <tbody>
@@ -42,7 +42,7 @@ export function ReportPage() {
         </table>
       </div>
       <h2>{t('report.other')}</h2>
-      <div className="table-wrap">
+      <div className="table-wrap" tabIndex={0}>
         <table>
           <thead><tr><th scope="col">{t('peers.party')}</th><th scope="col">{t('report.casesOpened')}</th><th scope="col">{t('report.priorNotices')}</th><th scope="col">{t('report.commitmentsAffirmed')}</th><th scope="col">{t('report.commitmentsMissing')}</th></tr></thead>
           <tbody>
