@@ -56,12 +56,18 @@ export async function assertAccessible(page: Page, what: string): Promise<void> 
   assert.deepEqual(serious, [], `${what}: accessibility violations ${JSON.stringify(serious, null, 1)}`);
 }
 
-/** A full-page screenshot in test-output/console/NAME.png; with PARLEY_DOC_IMAGES=1, also docs/images/console-NAME.png. */
+/** The screenshots docs/console.md shows. */
+const DOC_SHOTS = new Set(['login', 'inbox', 'case', 'case-ru', 'approvals', 'directory', 'peers', 'compliance', 'report', 'phone-inbox', 'phone-case']);
+
+/**
+ * A full-page screenshot in test-output/console/NAME.png; with PARLEY_DOC_IMAGES=1, those docs/console.md shows are
+ * also copied to docs/images/console-NAME.png.
+ */
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   const file = join(SCREENSHOTS, `${name}.png`);
   await page.screenshot({ path: file, fullPage: true });
-  if (process.env.PARLEY_DOC_IMAGES === '1') {
+  if (process.env.PARLEY_DOC_IMAGES === '1' && DOC_SHOTS.has(name)) {
     mkdirSync(DOC_IMAGES, { recursive: true });
     copyFileSync(file, join(DOC_IMAGES, `console-${name}.png`));
   }
