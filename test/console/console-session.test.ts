@@ -175,3 +175,16 @@ describe('login rate limit', () => {
     assert.deepEqual([last.statusCode, last.json().error], [429, 'auth.rate-limited'], 'even the right password waits');
   });
 });
+
+describe('compliance figures', () => {
+  test('count the acknowledgement Avalon gave, with its time against the time allowed, and refuse an empty period', async () => {
+    const res = await f.app.inject({ method: 'GET', url: '/api/v1/compliance', headers: bearer(f.tokens.auditor) });
+    assert.equal(res.statusCode, 200, res.body);
+    const { report, deadlines } = res.json() as { report: { parties: Record<string, { acknowledgements: { count: number; onTime: number } }> }; deadlines: Array<{ case: string; party: string; kind: string; tookMs: number | null; allowedMs: number }> };
+    assert.ok(report.parties.avalon!.acknowledgements.onTime >= 1);
+    const ack = deadlines.find((d) => d.case === 'borduria:2026-9' && d.party === 'avalon' && d.kind === 'acknowledgement');
+    assert.ok(ack && ack.tookMs !== null && ack.tookMs <= ack.allowedMs, JSON.stringify(deadlines));
+    const empty = await f.app.inject({ method: 'GET', url: '/api/v1/compliance?from=2026-02-01T00:00:00.000Z&to=2026-01-01T00:00:00.000Z', headers: bearer(f.tokens.auditor) });
+    assert.deepEqual([empty.statusCode, empty.json().error, empty.json().path], [400, 'request.invalid', 'from']);
+  });
+});
