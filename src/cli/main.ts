@@ -9,6 +9,7 @@ import { registerExport } from './export-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerAgreement } from './agreement-command.js';
 import { registerKey } from './key-command.js';
+import { registerAccount } from './account-command.js';
 import { UsageError } from './usage-error.js';
 
 const program = new Command();
@@ -29,6 +30,7 @@ registerCases(program);
 registerExport(program);
 registerDemo(program);
 registerKey(program);
+registerAccount(program);
 
 try {
   await program.parseAsync(process.argv);
