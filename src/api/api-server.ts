@@ -20,6 +20,7 @@ import { registerTokenRoutes } from './token-routes.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
 import type { Scheduler } from '../node/scheduler.js';
 import { typeBoxValidatorCompiler, type TypeBoxTypeProvider } from './type-provider.js';
+import { registerTaxii } from '../taxii/taxii-server.js'; // TAXII 2.1 (issue 5)
 
 export interface ApiServerOptions {
   node: NodeApi;
@@ -71,6 +72,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiApp> {
     registerTokenRoutes(typed, node);
     if (opts.scheduler) registerScheduleRoutes(typed, opts.scheduler);
   }, { prefix: API_PREFIX });
+  await registerTaxii(app as never, node); // TAXII 2.1 under /taxii2/ (issue 5): see docs/taxii.md
   return app;
 }
 
