@@ -249,8 +249,12 @@ export class TaxiiStore {
   }
 
   /** One page of a collection's objects, in the order they were added. */
-  async page(q: ObjectQuery): Promise<ObjectPage> {
-    let query = this.db.selectFrom('taxii_objects')
+  page(q: ObjectQuery): Promise<ObjectPage> {
+    return this.pageOn(this.db, q);
+  }
+
+  private async pageOn(db: Kysely<any>, q: ObjectQuery): Promise<ObjectPage> {
+    let query = db.selectFrom('taxii_objects')
       .select(['seq', 'collection', 'object_id', 'version', 'type', 'spec_version', 'date_added', 'object', 'provenance'])
       .where('collection', '=', q.collection).where('deleted', '=', 0);
     if (q.afterSeq !== undefined) query = query.where('seq', '>', q.afterSeq);
@@ -276,7 +280,7 @@ export class TaxiiStore {
    */
   deleteObject(q: Omit<ObjectQuery, 'limit' | 'afterSeq' | 'addedAfterUs' | 'types'> & { objectId: string }): Promise<number> {
     return this.serial(() => this.db.transaction().execute(async (tx) => {
-      const page = await this.page({ ...q, ids: [q.objectId], limit: 1_000_000 });
+      const page = await this.pageOn(tx, { ...q, ids: [q.objectId], limit: 1_000_000 });
       if (page.rows.length === 0) return 0;
       await tx.updateTable('taxii_objects').set({ deleted: 1, is_first: 0, is_last: 0 }).where('seq', 'in', page.rows.map((r) => r.seq)).execute();
       const rest = await tx.selectFrom('taxii_objects').select(['seq', 'version_key']).where('collection', '=', q.collection)
