@@ -21,9 +21,9 @@ export function indicator(n: number, opts: { tlp?: TlpLevel; id?: string; modifi
   };
 }
 
-export async function postObjects(app: ApiApp, token: string, collection: string, objects: unknown[], query = ''): Promise<{ status: number; body: any }> {
+export async function postObjects(app: ApiApp, token: string, collection: string, objects: unknown[], query = '', root = ROOT): Promise<{ status: number; body: any }> {
   const res = await app.inject({
-    method: 'POST', url: `${ROOT}/collections/${collection}/objects/${query}`,
+    method: 'POST', url: `${root}/collections/${collection}/objects/${query}`,
     headers: taxiiHeaders(token, { 'content-type': TAXII_MEDIA_TYPE }), payload: JSON.stringify({ objects }),
   });
   return { status: res.statusCode, body: res.json() };
