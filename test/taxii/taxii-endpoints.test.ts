@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Buffer } from 'node:buffer';
 import { after, before, describe, it } from 'node:test';
-import { apiFixture, type ApiFixture } from '../api/api-fixture.js';
+import { apiFixture, bearer, notificationDraft, type ApiFixture } from '../api/api-fixture.js';
 import { collectionId } from '../../src/taxii/collections.js';
 import { TAXII_MEDIA_TYPE } from '../../src/taxii/media-types.js';
 import { getJson, indicator, postObjects, ROOT, taxiiHeaders } from './taxii-fixture.js';
@@ -166,5 +166,20 @@ describe('the TAXII 2.1 endpoints', () => {
     assert.equal(sent.body!.kind, 'false-positive');
     const shown = await getJson(f.app, reader(), `${ROOT}/collections/borduria/objects/?match[type]=sighting`);
     assert.deepEqual(shown.body.objects.map((o: any) => [o.id, o.sighting_of_ref, o.x_parley_sighting_kind]), [[sighting.id, theirs.id, 'false-positive']]);
+  });
+
+  it('cites shared objects in a case, and the case view lists them', async () => {
+    await f.node.send(notificationDraft('avalon:2026-0042'));
+    const o = indicator(400);
+    const posted = await postObjects(f.app, poster(), 'avalon', [o], '?case=avalon:2026-0042');
+    assert.equal(posted.status, 202);
+    const view = await f.app.inject({ url: '/api/v1/cases/avalon:2026-0042', headers: bearer(reader()) });
+    const cited = view.json().stixObjects;
+    assert.equal(cited.length, 1);
+    assert.equal(cited[0].author, 'avalon');
+    assert.deepEqual(cited[0].objects, [o]);
+    const unknown = await postObjects(f.app, poster(), 'avalon', [indicator(401)], '?case=avalon:nope');
+    assert.equal(unknown.status, 422);
+    assert.equal(unknown.body.error, 'taxii.case');
   });
 });
