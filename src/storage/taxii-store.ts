@@ -102,12 +102,14 @@ function migrations(database: StoreDatabase) {
           .addColumn('is_last', 'integer', (c) => c.notNull())
           .addColumn('deleted', 'integer', (c) => c.notNull().defaultTo(0))
           .addColumn('object', text, (c) => c.notNull())
-          .addColumn('provenance', text, (c) => c.notNull())
+          .addColumn('statement', text, (c) => c.notNull())
           .execute();
         await db.schema.createIndex('taxii_objects_version').on('taxii_objects').columns(['collection', 'object_id', 'version_key']).unique().execute();
         await db.schema.createIndex('taxii_objects_page').on('taxii_objects').columns(['collection', 'seq']).execute();
+        // One row per statement added, with its provenance once (not once per object: an envelope holds up to 10,000).
         await db.schema.createTable('taxii_statements')
           .addColumn('hash', text, (c) => c.primaryKey())
+          .addColumn('provenance', text, (c) => c.notNull())
           .execute();
         await db.schema.createTable('taxii_status')
           .addColumn('id', text, (c) => c.primaryKey())
@@ -127,13 +129,20 @@ interface ObjectRecord {
   spec_version: string;
   date_added: number | string;
   object: string;
+  statement: string;
   provenance: string;
 }
 
-function rowOf(r: ObjectRecord): TaxiiObjectRow {
+/** A row as served; `parsed` keeps each statement's provenance parsed once per page (a page often shares one). */
+function rowOf(r: ObjectRecord, parsed: Map<string, Provenance>): TaxiiObjectRow {
+  let provenance = parsed.get(r.statement);
+  if (!provenance) {
+    provenance = JSON.parse(r.provenance) as Provenance;
+    parsed.set(r.statement, provenance);
+  }
   return {
     seq: Number(r.seq), collection: r.collection, objectId: r.object_id, version: r.version, type: r.type, specVersion: r.spec_version,
-    dateAddedUs: Number(r.date_added), object: JSON.parse(r.object) as Record<string, unknown>, provenance: JSON.parse(r.provenance) as Provenance,
+    dateAddedUs: Number(r.date_added), object: JSON.parse(r.object) as Record<string, unknown>, provenance,
   };
 }
 
@@ -184,11 +193,11 @@ export class TaxiiStore {
    */
   addStatement(hash: string, provenance: Provenance, objects: readonly TaxiiObjectInput[]): Promise<number> {
     return this.serial(() => this.db.transaction().execute(async (tx) => {
-      const marked = await tx.insertInto('taxii_statements').values({ hash }).onConflict((oc) => oc.column('hash').doNothing()).executeTakeFirst();
+      const marked = await tx.insertInto('taxii_statements').values({ hash, provenance: JSON.stringify(provenance) }).onConflict((oc) => oc.column('hash').doNothing()).executeTakeFirst();
       if (Number(marked.numInsertedOrUpdatedRows ?? 0n) === 0) return 0;
       let added = 0;
       for (const collection of new Set(objects.map((o) => o.collection))) {
-        added += await this.addToCollection(tx, collection, provenance, objects.filter((o) => o.collection === collection));
+        added += await this.addToCollection(tx, collection, hash, objects.filter((o) => o.collection === collection));
       }
       return added;
     }));
@@ -208,7 +217,7 @@ export class TaxiiStore {
     return byId;
   }
 
-  private async addToCollection(tx: Kysely<any>, collection: string, provenance: Provenance, objects: readonly TaxiiObjectInput[]): Promise<number> {
+  private async addToCollection(tx: Kysely<any>, collection: string, hash: string, objects: readonly TaxiiObjectInput[]): Promise<number> {
     const existing = await this.existingVersions(tx, collection, [...new Set(objects.map((o) => o.objectId))]);
     const fresh: Array<TaxiiObjectInput & { key: string }> = [];
     for (const o of objects) {
@@ -235,13 +244,12 @@ export class TaxiiStore {
       if (seq < 0) continue;
       await tx.updateTable('taxii_objects').set({ is_first: f.first ? 1 : 0, is_last: f.last ? 1 : 0 }).where('seq', '=', seq).execute();
     }
-    const prov = JSON.stringify(provenance);
     const rows = fresh.map((o, i) => {
       this.lastAddedUs = Math.max(this.nowMs() * 1000, this.lastAddedUs + 1);
       const f = flags.get(-1 - i)!;
       return {
         collection, object_id: o.objectId, version: o.version, version_key: o.key, type: o.type, spec_version: o.specVersion,
-        date_added: this.lastAddedUs, is_first: f.first ? 1 : 0, is_last: f.last ? 1 : 0, deleted: 0, object: JSON.stringify(o.object), provenance: prov,
+        date_added: this.lastAddedUs, is_first: f.first ? 1 : 0, is_last: f.last ? 1 : 0, deleted: 0, object: JSON.stringify(o.object), statement: hash,
       };
     });
     for (const part of chunks(rows)) await tx.insertInto('taxii_objects').values(part).execute();
@@ -255,7 +263,8 @@ export class TaxiiStore {
 
   private async pageOn(db: Kysely<any>, q: ObjectQuery): Promise<ObjectPage> {
     let query = db.selectFrom('taxii_objects')
-      .select(['seq', 'collection', 'object_id', 'version', 'type', 'spec_version', 'date_added', 'object', 'provenance'])
+      .innerJoin('taxii_statements', 'taxii_statements.hash', 'taxii_objects.statement')
+      .select(['seq', 'collection', 'object_id', 'version', 'type', 'spec_version', 'date_added', 'object', 'statement', 'provenance'])
       .where('collection', '=', q.collection).where('deleted', '=', 0);
     if (q.afterSeq !== undefined) query = query.where('seq', '>', q.afterSeq);
     if (q.addedAfterUs !== undefined) query = query.where('date_added', '>', q.addedAfterUs);
@@ -271,7 +280,8 @@ export class TaxiiStore {
       ]));
     }
     const rows = (await query.orderBy('seq').limit(q.limit + 1).execute()) as ObjectRecord[];
-    return { rows: rows.slice(0, q.limit).map(rowOf), more: rows.length > q.limit };
+    const parsed = new Map<string, Provenance>();
+    return { rows: rows.slice(0, q.limit).map((r) => rowOf(r, parsed)), more: rows.length > q.limit };
   }
 
   /**
