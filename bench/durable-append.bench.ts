@@ -28,6 +28,8 @@ import type { Section } from './report.js';
 const SELF = 'avalon';
 const PEER = 'borduria';
 const CONCURRENT_SENDERS = 8;
+/** Enough senders that group commit fills its transactions: the node's throughput rather than its latency. */
+const MANY_SENDERS = 64;
 const GROUP = 32;
 
 /** The peer is never asked anything: the node is not started, so neither delivery nor witnessing runs. */
@@ -131,12 +133,14 @@ export async function durableAppendBench(o: { dir: string; seconds: number }): P
   const sequential = await sendsPerSecond(join(o.dir, 'sequential.db'), o.seconds, 1);
   console.error(`append: PartyNode.send(), ${CONCURRENT_SENDERS} concurrent senders…`);
   const concurrent = await sendsPerSecond(join(o.dir, 'concurrent.db'), o.seconds, CONCURRENT_SENDERS);
+  console.error(`append: PartyNode.send(), ${MANY_SENDERS} concurrent senders…`);
+  const many = await sendsPerSecond(join(o.dir, 'many.db'), o.seconds, MANY_SENDERS);
   console.error('append: the steps of an append, one at a time…');
   const b = await breakdown(o.dir, Math.min(2, o.seconds));
   const us = (rate: number): string => (1e6 / rate).toFixed(0);
   const grouped = 1e6 / b.sign + 1e6 / b.validate + 1e6 / b.groupFull;
   const fmt = (rate: number): string => Math.round(rate).toLocaleString('en');
-  console.error(`append: raw ${fmt(raw)}/s; sequential ${fmt(sequential)}/s (${(sequential / raw).toFixed(2)}); ${CONCURRENT_SENDERS} senders ${fmt(concurrent)}/s (${(concurrent / raw).toFixed(2)})`);
+  console.error(`append: raw ${fmt(raw)}/s; sequential ${fmt(sequential)}/s (${(sequential / raw).toFixed(2)}); ${CONCURRENT_SENDERS} senders ${fmt(concurrent)}/s (${(concurrent / raw).toFixed(2)}); ${MANY_SENDERS} senders ${fmt(many)}/s (${(many / raw).toFixed(2)})`);
   const row = (what: string, rate: number, target = ''): string => `| ${what} | ${fmt(rate)} | ${us(rate)} | ${(rate / raw).toFixed(2)} | ${target} |`;
   return {
     id: 'append',
@@ -144,13 +148,15 @@ export async function durableAppendBench(o: { dir: string; seconds: number }): P
     body: [
       `A durable append is \`PartyNode.send()\` of a notification: checked, numbered, signed, validated, written to SQLite (WAL, \`synchronous = FULL\`,`,
       `fsynced before it resolves) and acknowledged. ${o.seconds} s each, on a fresh database in the system's temporary directory. The node`,
-      "serializes its writers (one transaction, one fsync per statement: it does not group-commit), so concurrent senders queue.",
+      'group-commits: the sends that arrive while a transaction is being written go together into the next one (each signed, each',
+      'caller answered once its transaction is durable), so more concurrent senders share each fsync.',
       '',
       '| what | per second | µs each | ratio to raw | target |',
       '| --- | ---: | ---: | ---: | --- |',
       row(`raw node:crypto Ed25519 sign, ${size}-byte messages, one core`, raw),
       row('`send()`, one sender', sequential, `≥ 0.50: ${sequential / raw >= 0.5 ? 'met' : '**not met**'}`),
       row(`\`send()\`, ${CONCURRENT_SENDERS} concurrent senders`, concurrent, `≥ 0.50: ${concurrent / raw >= 0.5 ? 'met' : '**not met**'}`),
+      row(`\`send()\`, ${MANY_SENDERS} concurrent senders`, many, `≥ 0.50: ${many / raw >= 0.5 ? 'met' : '**not met**'}`),
       '',
       'Where the time of one append goes, each step alone:',
       '',

@@ -140,7 +140,8 @@ export class Cosigning {
     const line = this.cosignatureIn(witness, latest, res.text);
     const stored = await ctx.exclusive(async () => {
       const have = (await ctx.store.cosignatures(ctx.party, latest.size)).some((c) => c.witness === witness);
-      if (!have) await ctx.store.write({ cosignatures: [{ log: ctx.party, size: latest.size, witness, line }] });
+      // Refetchable: a cosignature lost to a power cut is made good by the witness's cosignature of the next checkpoint.
+      if (!have) await ctx.store.write({ cosignatures: [{ log: ctx.party, size: latest.size, witness, line }], refetchable: true });
       return !have;
     });
     if (stored) ctx.events.emit('cosigned', witness, latest.size);

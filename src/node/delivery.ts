@@ -183,7 +183,8 @@ class PeerDelivery {
     await this.ctx.exclusive(async () => {
       const known = await Promise.all(receipts.map((r) => this.ctx.store.receipt(r.author, r.index, r.party)));
       const state = this.succeeded(size as number);
-      await this.ctx.store.write({ receipts: receipts.filter((_, i) => known[i] === undefined), deliveries: [state] });
+      // Refetchable: were they lost to a power cut, the next push is answered with the same receipts.
+      await this.ctx.store.write({ receipts: receipts.filter((_, i) => known[i] === undefined), deliveries: [state], refetchable: true });
       this.state = state;
     });
     this.ctx.events.emit('delivered', this.peer, size as number);
@@ -214,7 +215,7 @@ class PeerDelivery {
       throw new DeliveryError(this.peer, `${this.peer} answered log.gap expecting ${String(expected)} (own log: ${ownSize}, pushed from ${this.state.ackedSize})`);
     }
     const state = this.succeeded(expected as number);
-    await this.ctx.store.write({ deliveries: [state] });
+    await this.ctx.store.write({ deliveries: [state], refetchable: true });
     this.state = state;
   }
 
@@ -229,7 +230,7 @@ class PeerDelivery {
     const state: DeliveryState = { ...this.state, attempts, nextAttemptAt: new Date(this.ctx.clock.nowMs() + delayMs).toISOString(), lastError: error };
     this.state = state;
     try {
-      await this.ctx.store.write({ deliveries: [state] });
+      await this.ctx.store.write({ deliveries: [state], refetchable: true });
     } catch (writeError) {
       this.ctx.logger.error({ err: writeError, peer: this.peer }, 'could not store the delivery state');
     }

@@ -10,7 +10,7 @@
  * The primary keys and unique indexes back these checks up, so that two writers racing on one PostgreSQL database
  * still cannot both win: the loser's unique violation is reported as the same StoreConflictError.
  */
-import type { Kysely } from 'kysely';
+import type { Kysely, Transaction } from 'kysely';
 import type { Database, SqlDialectName } from './schema.js';
 import { migrateToLatest } from './migrations.js';
 import { applyWrites, asConflict, INT_MAX, sizeOf } from './write-transaction.js';
@@ -41,12 +41,17 @@ function bound(n: number): number {
   return Math.max(-INT_MAX, Math.min(INT_MAX, n));
 }
 
+/** Runs `writes` in a transaction of its own whose commit does not wait for the disk. */
+export type RelaxedCommit = (db: Kysely<Database>, writes: (tx: Transaction<Database>) => Promise<void>) => Promise<void>;
+
 export class KyselyStore implements Store {
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialectName,
+    /** How this driver commits a refetchable write without waiting for the disk; undefined: it never waits anyway. */
+    private readonly relaxed?: RelaxedCommit,
   ) {}
 
   get database(): StoreDatabase {
@@ -65,7 +70,8 @@ export class KyselyStore implements Store {
 
   async write(writes: StoreWrites): Promise<void> {
     try {
-      await this.db.transaction().execute((tx) => applyWrites(tx, writes));
+      if (writes.refetchable === true && this.relaxed) await this.relaxed(this.db, (tx) => applyWrites(tx, writes));
+      else await this.db.transaction().execute((tx) => applyWrites(tx, writes));
     } catch (err) {
       throw asConflict(err);
     }

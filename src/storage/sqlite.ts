@@ -12,9 +12,9 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import {
-  CompiledQuery, type DatabaseConnection, type DialectAdapter, type Driver, SqliteAdapter, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type SqliteDatabase,
+  CompiledQuery, type DatabaseConnection, type DialectAdapter, type Driver, SqliteAdapter, sql, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type SqliteDatabase,
 } from 'kysely';
-import { KyselyStore } from './kysely-store.js';
+import { KyselyStore, type RelaxedCommit } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 
@@ -32,8 +32,24 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   database.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   database.pragma('foreign_keys = ON');
-  return new KyselyStore(new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: keepingPrepared(database) }) }), 'sqlite');
+  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: keepingPrepared(database) }) });
+  return new KyselyStore(db, 'sqlite', options.synchronous === 'NORMAL' ? undefined : commitWithoutFsync);
 }
+
+/**
+ * A refetchable write (store.ts) under synchronous = NORMAL. SQLite refuses to change the level inside a
+ * transaction, so it is changed around it — holding the one connection throughout, so that no other transaction
+ * (a durable one, or a feature store's) can begin while the level is lowered.
+ */
+const commitWithoutFsync: RelaxedCommit = (db, writes) =>
+  db.connection().execute(async (connection) => {
+    await sql`pragma synchronous = NORMAL`.execute(connection);
+    try {
+      await connection.transaction().execute(writes);
+    } finally {
+      await sql`pragma synchronous = FULL`.execute(connection);
+    }
+  });
 
 /** How many distinct SQL texts stay prepared (the store sends a few dozen; multi-row inserts vary with the row count). */
 const PREPARED = 256;

@@ -143,6 +143,15 @@ export interface StoreWrites {
   /** Replaces the delivery state of that peer. */
   deliveries?: DeliveryState[];
   settings?: Record<string, string>;
+  /**
+   * True when everything in this write can be had again from peers — their receipts, checkpoints and cosignatures,
+   * and delivery bookkeeping (a lost acknowledgement only means a push again, answered with the same receipts).
+   * Such a write must survive the node being killed at any instant, but not necessarily a power cut, so the
+   * driver need not wait for the disk: SQLite commits it with synchronous = NORMAL (the WAL is written, not
+   * fsynced; the next durable commit fsyncs it too), PostgreSQL with synchronous_commit off. Never for the
+   * node's own statements, mirrored statements (the receipts signed for them), witness state or evidence.
+   */
+  refetchable?: boolean;
 }
 
 export interface Store {
