@@ -106,6 +106,7 @@ function migrations(database: StoreDatabase) {
           .execute();
         await db.schema.createIndex('taxii_objects_version').on('taxii_objects').columns(['collection', 'object_id', 'version_key']).unique().execute();
         await db.schema.createIndex('taxii_objects_page').on('taxii_objects').columns(['collection', 'seq']).execute();
+        await db.schema.createIndex('taxii_objects_added').on('taxii_objects').columns(['date_added']).execute();
         // One row per statement added, with its provenance once (not once per object: an envelope holds up to 10,000).
         await db.schema.createTable('taxii_statements')
           .addColumn('hash', text, (c) => c.primaryKey())
@@ -266,8 +267,10 @@ export class TaxiiStore {
       .innerJoin('taxii_statements', 'taxii_statements.hash', 'taxii_objects.statement')
       .select(['seq', 'collection', 'object_id', 'version', 'type', 'spec_version', 'date_added', 'object', 'statement', 'provenance'])
       .where('collection', '=', q.collection).where('deleted', '=', 0);
-    if (q.afterSeq !== undefined) query = query.where('seq', '>', q.afterSeq);
-    if (q.addedAfterUs !== undefined) query = query.where('date_added', '>', q.addedAfterUs);
+    // added_after is a position too: date_added grows with seq, so it becomes a bound on seq and the page stays a
+    // keyset read (a filter on date_added alone would scan the collection from its start).
+    const after = Math.max(q.afterSeq ?? 0, q.addedAfterUs !== undefined ? await this.lastSeqAddedBy(db, q.addedAfterUs) : 0);
+    if (after > 0) query = query.where('seq', '>', after);
     if (q.ids) query = query.where('object_id', 'in', q.ids);
     if (q.types) query = query.where('type', 'in', q.types);
     if (q.specVersions) query = query.where('spec_version', 'in', q.specVersions);
@@ -282,6 +285,12 @@ export class TaxiiStore {
     const rows = (await query.orderBy('seq').limit(q.limit + 1).execute()) as ObjectRecord[];
     const parsed = new Map<string, Provenance>();
     return { rows: rows.slice(0, q.limit).map((r) => rowOf(r, parsed)), more: rows.length > q.limit };
+  }
+
+  /** The last position added at or before `us` (0 if none). */
+  private async lastSeqAddedBy(db: Kysely<any>, us: number): Promise<number> {
+    const r = await db.selectFrom('taxii_objects').select('seq').where('date_added', '<=', us).orderBy('date_added', 'desc').limit(1).executeTakeFirst();
+    return Number(r?.seq ?? 0);
   }
 
   /**

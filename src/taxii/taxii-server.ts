@@ -61,6 +61,8 @@ export async function registerTaxii(app: FastifyInstance, node: NodeApi): Promis
   const ctx: TaxiiContext = { node, projection, validator: stixValidator() };
 
   await app.register(async (taxii) => {
+    // TAXII 2.1 is its own specification (docs/taxii.md): the node's OpenAPI document describes the Parley API only.
+    taxii.addHook('onRoute', (route) => { route.schema = { ...route.schema, hide: true }; });
     taxii.removeAllContentTypeParsers();
     taxii.addContentTypeParser(['application/taxii+json', 'application/stix+json'], { parseAs: 'string', bodyLimit: MAX_CONTENT_LENGTH }, (request, body, done) => {
       try {
