@@ -3,6 +3,8 @@ import { Buffer } from 'node:buffer';
 import { after, before, describe, it } from 'node:test';
 import { apiFixture, bearer, notificationDraft, type ApiFixture } from '../api/api-fixture.js';
 import { collectionId } from '../../src/taxii/collections.js';
+import { buildApiServer } from '../../src/api/api-server.js';
+import { createLogger } from '../../src/node/logger.js';
 import { TAXII_MEDIA_TYPE } from '../../src/taxii/media-types.js';
 import { getJson, indicator, postObjects, ROOT, taxiiHeaders } from './taxii-fixture.js';
 
@@ -181,5 +183,30 @@ describe('the TAXII 2.1 endpoints', () => {
     const unknown = await postObjects(f.app, poster(), 'avalon', [indicator(401)], '?case=avalon:nope');
     assert.equal(unknown.status, 422);
     assert.equal(unknown.body.error, 'taxii.case');
+  });
+
+  it('pages skip and repeat nothing while others post, and a cursor still works on a restarted server', async () => {
+    const url = (next?: string) => `${ROOT}/collections/avalon/objects/?limit=3&match[type]=indicator${next ? `&next=${next}` : ''}`;
+    const all = await getJson(f.app, reader(), `${ROOT}/collections/avalon/objects/?limit=10000&match[type]=indicator`);
+    const seen: string[] = [];
+    let next: string | undefined;
+    let app = f.app;
+    const added: string[] = [];
+    for (let round = 0; ; round++) {
+      const page = await getJson(app, reader(), url(next));
+      assert.equal(page.status, 200);
+      seen.push(...page.body.objects.map((o: any) => o.id));
+      if (round < 3) {
+        const more = [indicator(500 + round), indicator(600 + round)];
+        await Promise.all(more.map((o) => postObjects(f.app, poster(), 'avalon', [o])));
+        added.push(...more.map((o) => o.id as string));
+      }
+      if (round === 1) app = await buildApiServer({ node: f.node, logger: createLogger({ level: 'silent' }) }); // a restart
+      if (!page.body.more) break;
+      next = page.body.next;
+    }
+    if (app !== f.app) await app.close();
+    assert.equal(new Set(seen).size, seen.length, 'nothing twice');
+    assert.deepEqual(new Set(seen), new Set([...all.body.objects.map((o: any) => o.id), ...added]), 'nothing skipped');
   });
 });
