@@ -3,6 +3,7 @@
  * statement) refuse becomes a failure with its reason; the others go on, so one bad object never costs the rest.
  */
 import type { StixValidator } from '../stix/stix-validator.js';
+import { PROVENANCE_PROPERTY } from './served-objects.js';
 import { TaxiiError } from './taxii-errors.js';
 
 /** The most objects one envelope (one statement) may carry: the `indicators` body's own bound. */
@@ -21,6 +22,16 @@ export interface CheckedEnvelope {
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * An object as it will be signed: without the provenance property a client may have copied from a served object
+ * (re-sharing what a peer shared); only the server says where an object comes from, from the statement itself.
+ */
+function withoutProvenance(o: Record<string, unknown>): Record<string, unknown> {
+  if (!(PROVENANCE_PROPERTY in o)) return o;
+  const { [PROVENANCE_PROPERTY]: _, ...rest } = o;
+  return rest;
 }
 
 /** The id and version a status names an object by (what it has of them). */
@@ -56,7 +67,7 @@ export function checkEnvelope(objects: unknown[], validator: StixValidator, rule
     const key = `${String(obj.id)}\n${outcomeOf(o, '').version}`;
     if (seen.has(key)) { failures.push(outcomeOf(o, 'the same object version is twice in the envelope')); continue; }
     seen.add(key);
-    valid.push(obj);
+    valid.push(withoutProvenance(obj));
   }
   return { valid, failures };
 }

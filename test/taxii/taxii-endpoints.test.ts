@@ -58,6 +58,12 @@ describe('the TAXII 2.1 endpoints', () => {
     assert.deepEqual(statement.statement.body!.objects, good);
     const { x_parley_provenance: _, ...asSigned } = obj.body.objects[0];
     assert.deepEqual(asSigned, good[0]);
+    // Re-sharing a served object: the copied provenance is not signed, and the object is served with its new one.
+    const reshared = await postObjects(f.app, poster(), 'avalon', [{ ...obj.body.objects[0], modified: '2026-11-24T00:00:00.000Z' }]);
+    const resent = (await f.node.statementsOfType(['indicators'])).at(-1)!.statement;
+    assert.equal(reshared.body.success_count, 1);
+    assert.equal((resent.body!.objects as any[])[0].x_parley_provenance, undefined);
+    assert.equal((await getJson(f.app, reader(), `${ROOT}/collections/avalon/objects/${good[0]!.id}/`)).body.objects[0].x_parley_provenance.index, resent.index);
   });
 
   it('pages with limit and next, with the date-added headers, and filters by type, id and version', async () => {
