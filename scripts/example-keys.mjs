@@ -4,6 +4,8 @@
 // FOR EXAMPLES ONLY: each example party's Ed25519 key is derived from a fixed, published phrase, so anyone —
 // the demo, a test, an attacker — can re-derive it:
 //     seed(party) = SHA-256(UTF-8("parley example key: " + party id))
+// and so is its X25519 encryption key (the private key is those 32 bytes; X25519 clamps them):
+//     encryption private key(party) = SHA-256(UTF-8("parley example encryption key: " + party id))
 // and each example TLS fingerprint is a placeholder, not the hash of any certificate:
 //     fingerprint(party) = hex SHA-256(UTF-8("parley example placeholder tls certificate: " + party id))
 //
@@ -26,6 +28,7 @@ async function load(module) {
 }
 
 export const SEED_PHRASE = 'parley example key: ';
+export const ENCRYPTION_PHRASE = 'parley example encryption key: ';
 export const FINGERPRINT_PHRASE = 'parley example placeholder tls certificate: ';
 
 const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest();
@@ -33,6 +36,11 @@ const sha256 = (text) => createHash('sha256').update(text, 'utf8').digest();
 /** The 32-byte Ed25519 seed of an example party. */
 export function exampleSeed(partyId) {
   return new Uint8Array(sha256(SEED_PHRASE + partyId));
+}
+
+/** The 32-byte X25519 private key of an example party. */
+export function exampleEncryptionPrivateKey(partyId) {
+  return new Uint8Array(sha256(ENCRYPTION_PHRASE + partyId));
 }
 
 /** The placeholder TLS fingerprint of an example party (not the hash of any certificate). */
@@ -43,12 +51,16 @@ export function exampleFingerprint(partyId) {
 async function printKeys(agreementId, parties) {
   const { signingKeyFromSeed } = await load('keys.js');
   const { ED25519_TYPE, formatVerifierKey, formatSignerKey } = await load('note-key.js');
+  const { encryptionKeyPair, formatEncryptionKey, formatEncryptionPrivateKey } = await load('encryption-key.js');
   for (const party of parties) {
     const name = `${agreementId}/${party}`;
     const seed = exampleSeed(party);
     console.log(`# ${party}: seed = SHA-256("${SEED_PHRASE}${party}") = ${Buffer.from(seed).toString('hex')}`);
     console.log(`signingKey: ${formatVerifierKey(name, ED25519_TYPE, signingKeyFromSeed(seed).publicKey.raw)}`);
     console.log(`# signer key (secret, examples only): ${formatSignerKey(name, ED25519_TYPE, seed)}`);
+    const encryption = exampleEncryptionPrivateKey(party);
+    console.log(`encryptionKey: ${formatEncryptionKey(encryptionKeyPair(encryption).publicKey)}`);
+    console.log(`# encryption key (secret, examples only): ${formatEncryptionPrivateKey(name, encryption)}`);
     console.log(`tlsFingerprint: ${exampleFingerprint(party)}  # placeholder`);
   }
 }

@@ -20,6 +20,16 @@ import { registerTokenRoutes } from './token-routes.js';
 import { registerScheduleRoutes } from './schedule-routes.js';
 import type { Scheduler } from '../node/scheduler.js';
 import { typeBoxValidatorCompiler, type TypeBoxTypeProvider } from './type-provider.js';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import { AccountStore } from '../storage/account-store.js';
+import { ApprovalStore } from '../storage/approval-store.js';
+import { registerApprovalRoutes } from './approval-routes.js';
+import { registerAccountRoutes } from './account-routes.js';
+import { registerComplianceRoutes } from './compliance-routes.js';
+import { ApiError } from './api-errors.js';
+import { consoleBuilt, defaultConsoleDir, registerConsolePages } from '../console/console-pages.js';
+import { registerSessionRoutes } from '../console/session-routes.js';
 import { registerTaxii } from '../taxii/taxii-server.js'; // TAXII 2.1 (issue 5)
 
 export interface ApiServerOptions {
@@ -31,6 +41,8 @@ export interface ApiServerOptions {
   bodyLimit?: number;
   /** The node's scheduler, for reminders, overdue marks and communication checks (routes absent without it). */
   scheduler?: Scheduler;
+  /** The built console (index.html and assets); default: console/ beside the compiled src/ (dist/console). */
+  consoleDir?: string;
 }
 
 /** Adds the token requirement and the roles to each route's OpenAPI operation. */
@@ -62,12 +74,27 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiApp> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  registerAuth(app, node.store);
+  // The console (issue 6): accounts and sessions, the two-person rule's approvals, compliance figures, the pages.
+  const accounts = await AccountStore.open(node.store.database);
+  const approvals = await ApprovalStore.open(node.store.database);
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new ApiError(429, 'auth.rate-limited', `too many attempts: try again in ${Math.ceil(context.ttl / 1000)} s`),
+  });
+  registerAuth(app, node.store, accounts);
   registerHealthRoutes(app, node, metrics);
+  const consoleDir = opts.consoleDir ?? defaultConsoleDir();
+  if (consoleBuilt(consoleDir)) await registerConsolePages(app, consoleDir);
+  else opts.logger.info({ dir: consoleDir }, 'the console is not built here (npm run build): the node serves the API only');
   await app.register(async (api) => {
     const typed = api.withTypeProvider<TypeBoxTypeProvider>();
-    registerStatementRoutes(typed, node);
-    registerCaseRoutes(typed, node);
+    registerStatementRoutes(typed, node, approvals);
+    registerCaseRoutes(typed, node, approvals);
+    registerApprovalRoutes(typed, node, approvals);
+    registerAccountRoutes(typed, accounts, node.party);
+    registerSessionRoutes(typed, accounts, node.party);
+    registerComplianceRoutes(typed, node);
     registerChannelRoutes(typed, node);
     registerTokenRoutes(typed, node);
     if (opts.scheduler) registerScheduleRoutes(typed, opts.scheduler);

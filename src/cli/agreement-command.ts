@@ -3,6 +3,7 @@
  * the node. Each party signs the same document with the key in its data directory; anyone assembles the signatures
  * into the signed form; each party installs that on its node, which checks it lists the node's own key and certificate.
  */
+import { formatEncryptionKey } from '../protocol/encryption-key.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseAgreement } from '../protocol/agreement-parse.js';
@@ -78,6 +79,10 @@ async function sign(file: string, flags: { data: string; out?: string }): Promis
   if (!entry) throw new AgreementCommandError(`the agreement has no party "${node.config.party}" (this node's party)`);
   if (entry.signingKey !== node.vkey) {
     throw new AgreementCommandError(`the agreement gives ${entry.id} the key ${entry.signingKey}, but this node's key is ${node.vkey}: fix the document before signing`);
+  }
+  // A wrong encryption key would not stop the node from signing, but every body sealed to it would be lost to it.
+  if (!node.encryptionKeys.some((k) => formatEncryptionKey(k.publicKey) === entry.encryptionKey)) {
+    throw new AgreementCommandError(`the agreement gives ${entry.id} the encryption key ${entry.encryptionKey}, but this node's is ${node.encryptionKey}: fix the document before signing`);
   }
   console.error(`agreement ${agreement.id} version ${agreement.version}, hash ${agreementHash(agreement)}`);
   console.error('Compare this hash with every other party (by phone, not through the document) before sending the signature.');

@@ -88,7 +88,7 @@ async function initOptions(flags: InitFlags): Promise<InitOptions> {
 
 /** The party's entry as YAML, ready to paste under `parties:` (the fields the agreement's editor already has are left out). */
 function agreementSnippet(party: string, r: InitResult): string {
-  const yaml = stringify([{ id: party, node: r.config.federation.url, signingKey: r.vkey, tlsFingerprint: r.fingerprint }], { lineWidth: 0 });
+  const yaml = stringify([{ id: party, node: r.config.federation.url, signingKey: r.vkey, encryptionKey: r.encryptionKey, tlsFingerprint: r.fingerprint }], { lineWidth: 0 });
   return yaml.replace(/^/gm, '  ').trimEnd();
 }
 
@@ -110,13 +110,15 @@ Next steps:
      User API (local): http://${r.config.api.host}:${r.config.api.port}
 
 ${join(r.dir, DATA_FILES.signingKey)} is this party's key. Back it up where only you can read it: without it,
-"${party}" can no longer sign statements, nor consent to amending the agreement.`;
+"${party}" can no longer sign statements, nor consent to amending the agreement.
+${join(r.dir, DATA_FILES.encryptionKey)} opens what other parties seal to "${party}". Back it up too: without it,
+every sealed body addressed to "${party}", old or new, is unreadable to it.`;
 }
 
 export function registerInit(program: Command): void {
   program
     .command('init')
-    .description("make a node's data directory: a new signing key, a TLS certificate, node.json; print what goes into the agreement")
+    .description("make a node's data directory: a new signing key and encryption key, a TLS certificate, node.json; print what goes into the agreement")
     .requiredOption('--data <dir>', 'the data directory to create (refused if it already holds a node)')
     .option('--agreement-id <id>', 'the id of the agreement this node is for')
     .requiredOption('--party <id>', 'the party this node is')

@@ -8,6 +8,7 @@ import { registerCases } from './cases-command.js';
 import { registerExport } from './export-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerAgreement } from './agreement-command.js';
+import { registerAccount } from './account-command.js';
 import { UsageError } from './usage-error.js';
 
 const program = new Command();
@@ -27,6 +28,7 @@ registerSend(program);
 registerCases(program);
 registerExport(program);
 registerDemo(program);
+registerAccount(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -3,6 +3,7 @@
  * `parley init`, the agreement re-made with the nodes' real keys, certificate fingerprints and URLs and signed by
  * every party, then every node started on loopback, sharing one accelerated clock.
  */
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -48,9 +49,14 @@ export class DemoSetupError extends Error {
   }
 }
 
-/** examples/ of the installed package: dist/src/demo/ → the package root. */
+/**
+ * examples/ of the installed package: dist/src/demo/ → the package root. Compiled elsewhere (tsc --outDir /tmp/…,
+ * as the tests are), there is no package there — and a stray examples/ could be stale: use the working directory's.
+ */
 export function examplesDir(): string {
-  return fileURLToPath(new URL('../../../examples/', import.meta.url));
+  const root = fileURLToPath(new URL('../../../', import.meta.url));
+  if (existsSync(join(root, 'package.json'))) return join(root, 'examples');
+  return join(process.cwd(), 'examples');
 }
 
 /** A port nobody listens on now (the nodes' URLs must be known before the agreement is signed). */
@@ -85,6 +91,7 @@ function agreementFor(text: string, nodes: NodeFiles[]): SignedAgreement {
     const p = agreement.parties.find((x) => x.id === n.config.party);
     if (!p) throw new DemoSetupError(`the example agreement has no party "${n.config.party}"`);
     p.signingKey = n.vkey;
+    p.encryptionKey = n.encryptionKey;
     p.tlsFingerprint = n.fingerprint;
     p.node = n.config.federation.url;
   }

@@ -13,6 +13,31 @@ import { playScenario, type ScenarioResult, type ScenarioStep } from './scenario
 import { auditDemo, type DemoAudit } from './demo-audit.js';
 import { waitFor } from './wait.js';
 import { UsageError } from '../cli/usage-error.js';
+import { AccountStore } from '../storage/account-store.js';
+import { createAccount } from '../console/accounts.js';
+import { consoleBuilt, defaultConsoleDir } from '../console/console-pages.js';
+
+/** A console login made for the demo, per party: printed with the console's address. */
+interface ConsoleLogin {
+  url: string;
+  name: string;
+  password: string;
+}
+
+/** The demo's console account: an approver, who may do everything a person does on a case. */
+const DEMO_ACCOUNT = 'approver';
+
+async function consoleLogins(net: DemoNetwork): Promise<Map<string, ConsoleLogin>> {
+  const logins = new Map<string, ConsoleLogin>();
+  for (const p of net.parties) {
+    const accounts = await AccountStore.open(p.running.node.store.database);
+    const existing = await accounts.byName(DEMO_ACCOUNT);
+    // A kept --data directory already has the account; its password was printed on the run that made it.
+    const password = existing ? '(as printed when this data directory was made)' : (await createAccount(accounts, DEMO_ACCOUNT, 'approver')).password;
+    logins.set(p.party, { url: `${p.running.apiUrl}/`, name: DEMO_ACCOUNT, password });
+  }
+  return logins;
+}
 
 export interface DemoFlags {
   parties: string;
@@ -48,7 +73,7 @@ function say(json: boolean, text: string): void {
   if (!json) console.log(text);
 }
 
-function printSummary(net: DemoNetwork, audit: DemoAudit, where: { dataDir: string; logFile: string; temporary: boolean }, speed: number): void {
+function printSummary(net: DemoNetwork, audit: DemoAudit, where: { dataDir: string; logFile: string; temporary: boolean }, speed: number, logins: Map<string, ConsoleLogin>): void {
   const { dataDir, logFile } = where;
   console.log('');
   console.log('Audit of every log (as `parley verify` does, with the keys the agreement pins):');
@@ -69,11 +94,14 @@ function printSummary(net: DemoNetwork, audit: DemoAudit, where: { dataDir: stri
   for (const p of net.parties) {
     console.log(`  ${p.party.padEnd(10)} API ${p.running.apiUrl}  (explorer ${p.running.apiUrl}/docs)  federation ${p.running.federationUrl}`);
     console.log(`  ${''.padEnd(10)} admin token: ${p.adminToken}`);
+    const login = logins.get(p.party);
+    if (login) console.log(`  ${''.padEnd(10)} console ${login.url}  login: ${login.name} / ${login.password}`);
   }
+  if (!consoleBuilt(defaultConsoleDir())) console.log('(The console is not built in this copy: run `npm run build` to serve it.)');
   console.log(`Try: curl -H "Authorization: Bearer ${net.parties[0]?.adminToken}" ${net.parties[0]?.running.apiUrl}/api/v1/cases`);
 }
 
-function jsonSummary(net: DemoNetwork, story: ScenarioResult, audit: DemoAudit, dataDir: string, speed: number): unknown {
+function jsonSummary(net: DemoNetwork, story: ScenarioResult, audit: DemoAudit, dataDir: string, speed: number, logins: Map<string, ConsoleLogin>): unknown {
   return {
     ok: audit.ok,
     clock: { speed, note: `time ran ${speed}x faster than real time` },
@@ -81,7 +109,7 @@ function jsonSummary(net: DemoNetwork, story: ScenarioResult, audit: DemoAudit, 
     steps: story.steps,
     cases: story.cases,
     audit,
-    nodes: net.parties.map((p) => ({ party: p.party, api: p.running.apiUrl, docs: `${p.running.apiUrl}/docs`, federation: p.running.federationUrl, adminToken: p.adminToken })),
+    nodes: net.parties.map((p) => ({ party: p.party, api: p.running.apiUrl, docs: `${p.running.apiUrl}/docs`, federation: p.running.federationUrl, adminToken: p.adminToken, console: logins.get(p.party) })),
   };
 }
 
@@ -108,8 +136,9 @@ export async function runDemo(flags: DemoFlags): Promise<void> {
     await settle(net);
     const audit = await auditDemo(net, dataDir);
     ok = audit.ok;
-    if (json) console.log(JSON.stringify(jsonSummary(net, story, audit, dataDir, speed), null, 2));
-    else printSummary(net, audit, { dataDir, logFile, temporary }, speed);
+    const logins = await consoleLogins(net);
+    if (json) console.log(JSON.stringify(jsonSummary(net, story, audit, dataDir, speed, logins), null, 2));
+    else printSummary(net, audit, { dataDir, logFile, temporary }, speed, logins);
     if (!flags.exit) {
       say(json, '\nThe nodes keep running. Ctrl-C to stop them.');
       await new Promise<void>((done) => {

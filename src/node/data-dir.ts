@@ -3,6 +3,7 @@
  *
  *   DIR/node.json        config (node-config.ts), written by init, human-editable
  *   DIR/signing.key      the party's Ed25519 key, C2SP signer key, 0600
+ *   DIR/encryption.key   the party's X25519 keys (bodies sealed to it), newest last, 0600
  *   DIR/tls/key.pem      TLS private key (PKCS#8 PEM), 0600
  *   DIR/tls/cert.pem     self-signed certificate, pinned by the agreement
  *   DIR/agreement.json   the signed agreement, once every party has signed
@@ -20,7 +21,8 @@ import { ProtocolError } from '../protocol/errors.js';
 import { signingKeyFromSeed, type SigningKey } from '../protocol/keys.js';
 import { ED25519_TYPE, formatVerifierKey } from '../protocol/note-key.js';
 import { ID_PATTERN } from '../protocol/statement.js';
-import { readKeyFile, readSigningKey, writeKeyFile, writeSigningKey } from './key-file.js';
+import { readEncryptionKeys, readKeyFile, readSigningKey, writeEncryptionKeys, writeKeyFile, writeSigningKey } from './key-file.js';
+import { encryptionKeyPair, formatEncryptionKey, type EncryptionKeyPair } from '../protocol/encryption-key.js';
 import {
   DEFAULT_API_PORT,
   DEFAULT_DATABASE_FILE,
@@ -38,6 +40,7 @@ import { certificateFingerprint, checkHostname, createTlsIdentity, DEFAULT_TLS_H
 export const DATA_FILES = {
   config: 'node.json',
   signingKey: 'signing.key',
+  encryptionKey: 'encryption.key',
   tlsKey: join('tls', 'key.pem'),
   tlsCert: join('tls', 'cert.pem'),
   agreement: 'agreement.json',
@@ -55,6 +58,7 @@ export type DataDirProblem =
   | 'agreement-id'
   | 'party-missing'
   | 'signing-key-mismatch'
+  | 'encryption-key-mismatch'
   | 'fingerprint-mismatch'
   | 'agreement-downgrade';
 
@@ -74,6 +78,10 @@ export interface NodeIdentity {
   keyName: string;
   /** The party's C2SP verifier key: what the agreement lists as its signingKey. */
   vkey: string;
+  /** The party's X25519 key pairs, oldest first: the last is the current one. */
+  encryptionKeys: EncryptionKeyPair[];
+  /** The current public encryption key, base64: what the agreement lists as its encryptionKey. */
+  encryptionKey: string;
   tls: { keyPem: string; certPem: string };
   /** SHA-256 of the certificate's DER: what the agreement lists as its tlsFingerprint. */
   fingerprint: string;
@@ -105,6 +113,8 @@ export interface InitResult {
   dir: string;
   config: NodeConfig;
   vkey: string;
+  /** The X25519 public key, base64: the agreement's encryptionKey for this party. */
+  encryptionKey: string;
   fingerprint: string;
 }
 
@@ -130,7 +140,7 @@ function configFor(opts: InitOptions, hostnames: string[]): NodeConfig {
 }
 
 async function refuseExistingIdentity(dir: string): Promise<void> {
-  for (const file of [DATA_FILES.config, DATA_FILES.signingKey, DATA_FILES.tlsKey, DATA_FILES.tlsCert]) {
+  for (const file of [DATA_FILES.config, DATA_FILES.signingKey, DATA_FILES.encryptionKey, DATA_FILES.tlsKey, DATA_FILES.tlsCert]) {
     const path = join(dir, file);
     if (await exists(path)) {
       throw new DataDirError('already-initialized', `${path} already exists: ${dir} is already a node's data directory; refusing to overwrite its keys (choose another directory, or move this one away)`);
@@ -157,11 +167,14 @@ export async function initDataDir(opts: InitOptions): Promise<InitResult> {
   const keyName = `${opts.agreementId}/${opts.party}`;
   const signingKey = signingKeyFromSeed(randomBytes(32));
   await writeSigningKey(join(dir, DATA_FILES.signingKey), keyName, signingKey);
+  const encryption = encryptionKeyPair(randomBytes(32));
+  await writeEncryptionKeys(join(dir, DATA_FILES.encryptionKey), keyName, [encryption]);
   await writeKeyFile(join(dir, DATA_FILES.tlsKey), tlsIdentity.keyPem);
   await writeFile(join(dir, DATA_FILES.tlsCert), tlsIdentity.certPem, { flag: 'wx', mode: 0o644 });
   // 0600: node.json may hold a database password.
   await writeFile(join(dir, DATA_FILES.config), formatNodeConfig(config), { flag: 'wx', mode: 0o600 });
-  return { dir, config, vkey: formatVerifierKey(keyName, ED25519_TYPE, signingKey.publicKey.raw), fingerprint: tlsIdentity.fingerprint };
+  const vkey = formatVerifierKey(keyName, ED25519_TYPE, signingKey.publicKey.raw);
+  return { dir, config, vkey, encryptionKey: formatEncryptionKey(encryption.publicKey), fingerprint: tlsIdentity.fingerprint };
 }
 
 async function readIdentity(dirArg: string): Promise<NodeIdentity> {
@@ -174,13 +187,15 @@ async function readIdentity(dirArg: string): Promise<NodeIdentity> {
   if (signer.name !== keyName) {
     throw new DataDirError('key-name', `${join(dir, DATA_FILES.signingKey)} holds the key "${signer.name}", but node.json says this node is "${keyName}" (agreement/party)`);
   }
+  const encryptionKeys = await readEncryptionKeys(join(dir, DATA_FILES.encryptionKey), keyName);
   const keyPem = await readKeyFile(join(dir, DATA_FILES.tlsKey));
   const certPem = await readFile(join(dir, DATA_FILES.tlsCert), 'utf8');
   if (!keyMatchesCertificate(keyPem, certPem)) {
     throw new DataDirError('tls-mismatch', `${join(dir, DATA_FILES.tlsKey)} is not the private key of ${join(dir, DATA_FILES.tlsCert)}`);
   }
   const vkey = formatVerifierKey(keyName, ED25519_TYPE, signer.signingKey.publicKey.raw);
-  return { dir, config, signingKey: signer.signingKey, keyName, vkey, tls: { keyPem, certPem }, fingerprint: certificateFingerprint(certPem) };
+  const encryptionKey = formatEncryptionKey(encryptionKeys.at(-1)!.publicKey);
+  return { dir, config, signingKey: signer.signingKey, keyName, vkey, encryptionKeys, encryptionKey, tls: { keyPem, certPem }, fingerprint: certificateFingerprint(certPem) };
 }
 
 /** The agreement, checked to be in force and to list this node's key and certificate for its party. */
@@ -199,6 +214,10 @@ function checkAgreementFor(signed: unknown, me: NodeIdentity): SignedAgreement {
   if (!entry) throw new DataDirError('party-missing', `agreement "${a.id}" has no party "${me.config.party}" (its parties: ${a.parties.map((p) => p.id).join(', ')})`);
   if (entry.signingKey !== me.vkey) {
     throw new DataDirError('signing-key-mismatch', `agreement "${a.id}" lists for "${entry.id}" the signing key\n  ${entry.signingKey}\nbut this node's key is\n  ${me.vkey}`);
+  }
+  // Any of the node's keys: after a rotation the agreement still names the first one, which the node keeps.
+  if (!me.encryptionKeys.some((k) => formatEncryptionKey(k.publicKey) === entry.encryptionKey)) {
+    throw new DataDirError('encryption-key-mismatch', `agreement "${a.id}" lists for "${entry.id}" the encryption key\n  ${entry.encryptionKey}\nbut this node's key is\n  ${me.encryptionKey}`);
   }
   if (entry.tlsFingerprint !== me.fingerprint) {
     throw new DataDirError('fingerprint-mismatch', `agreement "${a.id}" lists for "${entry.id}" the TLS fingerprint\n  ${entry.tlsFingerprint}\nbut this node's certificate has\n  ${me.fingerprint}`);

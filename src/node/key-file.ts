@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import { ProtocolError } from '../protocol/errors.js';
 import type { SigningKey } from '../protocol/keys.js';
 import { ED25519_TYPE, formatSignerKey, parseSignerKey, type SignerKey } from '../protocol/note-key.js';
+import { formatEncryptionPrivateKey, parseEncryptionPrivateKey, type EncryptionKeyPair } from '../protocol/encryption-key.js';
 
 export type KeyFileProblem = 'exists' | 'missing' | 'not-a-file' | 'permissions' | 'format' | 'io';
 
@@ -141,4 +142,29 @@ export async function readSigningKey(path: string): Promise<SignerKey> {
     const why = e instanceof ProtocolError ? `${e.rule}: ${e.message}` : (e as Error).message;
     throw new KeyFileError(path, 'format', `key file ${path} does not hold a valid signer key (${why})`, { cause: e });
   }
+}
+
+/**
+ * Writes the party's X25519 encryption keys, one "PRIVATE+X25519+<name>+<base64>" line each, oldest first: the last is
+ * the one the agreement (or the latest encryption-key-rotation) publishes; older ones stay to open older bodies.
+ */
+export async function writeEncryptionKeys(path: string, name: string, keyPairs: readonly EncryptionKeyPair[]): Promise<void> {
+  await writeKeyFile(path, keyPairs.map((k) => formatEncryptionPrivateKey(name, k.privateKey) + '\n').join(''));
+}
+
+/** Reads the encryption keys of a key file (at least one), each named `name`. */
+export async function readEncryptionKeys(path: string, name: string): Promise<EncryptionKeyPair[]> {
+  const lines = (await readKeyFile(path)).split('\n').filter((l) => l !== '');
+  if (lines.length === 0) throw new KeyFileError(path, 'format', `key file ${path} holds no encryption key`);
+  return lines.map((line, i) => {
+    let parsed;
+    try {
+      parsed = parseEncryptionPrivateKey(line);
+    } catch (e) {
+      const why = e instanceof ProtocolError ? `${e.rule}: ${e.message}` : (e as Error).message;
+      throw new KeyFileError(path, 'format', `key file ${path}, line ${i + 1}, is not an encryption key (${why})`, { cause: e });
+    }
+    if (parsed.name !== name) throw new KeyFileError(path, 'format', `key file ${path}, line ${i + 1}, holds the key of "${parsed.name}", not "${name}"`);
+    return parsed.keyPair;
+  });
 }

@@ -11,6 +11,7 @@ import type { MerkleTree } from '../protocol/merkle-tree.js';
 import type { Store } from '../storage/store.js';
 import type { Clock } from './clock.js';
 import type { NodeEvents } from './node-api.js';
+import type { Sealing } from './sealing.js';
 import type { StatementCache } from './statement-cache.js';
 
 /** A request to a peer's federation endpoint, over mutual TLS pinned by the agreement (peer-client.ts implements it). */
@@ -50,6 +51,8 @@ export interface NodeContext {
   readonly logger: Logger;
   /** The Merkle tree of every log this node holds (own and mirrors), always equal to what the store holds. */
   tree(party: string): MerkleTree;
+  /** Seals own statements addressed to some parties but not all, and opens what is sealed to this party. */
+  readonly sealing: Sealing;
   /** Every statement of those logs, parsed, in memory (what the store holds: it follows the node's events). */
   readonly statements: StatementCache;
   /** One transport per peer (every party of the agreement but this one). */

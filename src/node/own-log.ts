@@ -5,11 +5,12 @@
  */
 import { codebookFor } from '../protocol/codebook.js';
 import { FormatError, ValidationError } from '../protocol/errors.js';
-import { signStatement, type HashedStatement, type StatementBody, type StatementRef, type UnsignedStatement } from '../protocol/statement.js';
+import { checkEnvelope, signStatement, type HashedStatement, type StatementBody, type StatementRef, type UnsignedStatement } from '../protocol/statement.js';
 import { statementType, validateStatement } from '../protocol/statement-types.js';
 import type { Agreement } from '../protocol/agreement.js';
 import { DraftRejectedError, type StatementDraft } from './node-api.js';
 import type { NodeContext } from './node-context.js';
+import { withBody } from './sealing.js';
 import { storedOf } from './stored-form.js';
 
 /** An own statement before the node numbers, dates and signs it. */
@@ -93,18 +94,24 @@ interface QueuedSend {
 /** The most statements one group commit writes (a bound on one transaction, and on one 'appended' burst). */
 const MAX_GROUP = 256;
 
-/** Signs one draft at `index`, checked as every peer will check it; throws DraftRejectedError. */
-function signDraft(ctx: NodeContext, draft: OwnDraft, index: number, time: string): HashedStatement {
-  let signed: HashedStatement;
+/**
+ * Signs one draft at `index`, checked as every peer will check it (the body in clear, as its addressees will read
+ * it), sealed when it is addressed to some parties but not all; throws DraftRejectedError. What it resolves with
+ * carries the body beside the sealed form: the node that said it can read it.
+ */
+async function signDraft(ctx: NodeContext, draft: OwnDraft, index: number, time: string): Promise<HashedStatement> {
+  const unsigned = ownUnsigned(ctx, draft, index, time);
   try {
-    signed = signStatement(ownUnsigned(ctx, draft, index, time), ctx.signingKey);
+    checkEnvelope(unsigned, false);
   } catch (e) {
-    // The envelope check inside signStatement: a malformed case id, ref or addressee list.
+    // A malformed case id, ref or addressee list.
     if (e instanceof FormatError) throw new DraftRejectedError(e.rule, e.rule.replace(/^statement\./, ''), e.message);
     throw e;
   }
-  checkDraft(ctx, signed.statement);
-  return signed;
+  checkDraft(ctx, unsigned);
+  const toSign = await ctx.sealing.sealIfNeeded(unsigned);
+  const signed = signStatement(toSign, ctx.signingKey);
+  return toSign === unsigned ? signed : withBody(signed, draft.body);
 }
 
 /**
@@ -150,7 +157,7 @@ export class OwnLog {
     const signed: { send: QueuedSend; h: HashedStatement }[] = [];
     for (const send of group) {
       try {
-        signed.push({ send, h: signDraft(this.ctx, send.draft, this.ctx.tree(this.ctx.party).size + signed.length, time) });
+        signed.push({ send, h: await signDraft(this.ctx, send.draft, this.ctx.tree(this.ctx.party).size + signed.length, time) });
       } catch (e) {
         send.reject(e);
       }

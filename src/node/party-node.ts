@@ -21,7 +21,10 @@ import type { NodeContext, PeerTransport } from './node-context.js';
 import { OwnCheckpoints, type OwnCheckpointsOptions } from './own-checkpoints.js';
 import { OwnLog } from './own-log.js';
 import { Receiving } from './receiving.js';
+import { recoverOwnLog } from './own-log-recovery.js';
+import { Sealing } from './sealing.js';
 import { StatementCache } from './statement-cache.js';
+import type { EncryptionKeyPair } from '../protocol/encryption-key.js';
 import { hashedOf } from './stored-form.js';
 import { Witnessing, type WitnessingOptions } from './witnessing.js';
 
@@ -30,6 +33,8 @@ export interface PartyNodeOptions {
   /** The agreement in force, already checked as signed by every party. */
   agreement: Agreement;
   signingKey: SigningKey;
+  /** The party's X25519 key pairs, oldest first (DIR/encryption.key): without them, bodies sealed to it stay unread. */
+  encryptionKeys?: readonly EncryptionKeyPair[];
   store: Store;
   clock: Clock;
   logger: Logger;
@@ -41,6 +46,8 @@ export interface PartyNodeOptions {
   checkpoints?: OwnCheckpointsOptions;
   /** How long own receipts may wait to be pushed together (default 100 ms). */
   delivery?: DeliveryOptions;
+  /** How long start() waits for each peer's answer when asking for own statements the store lost (default 5 s). */
+  recoveryWaitMs?: number;
 }
 
 /** The node cannot run as configured (its key is not the one the agreement pins, a peer has no transport…). */
@@ -74,7 +81,7 @@ function checkOptions(o: PartyNodeOptions): void {
   }
 }
 
-function buildContext(o: PartyNodeOptions, trees: LogTrees, statements: StatementCache): NodeContext {
+function buildContext(o: PartyNodeOptions, trees: LogTrees, statements: StatementCache, sealing: Sealing): NodeContext {
   const keys = new Map(o.agreement.parties.map((p) => [p.id, p.signingKey]));
   const peers = new Map([...o.peers].filter(([p]) => p !== o.party && keys.has(p)));
   return {
@@ -93,6 +100,7 @@ function buildContext(o: PartyNodeOptions, trees: LogTrees, statements: Statemen
     logger: o.logger,
     tree: (party) => trees.tree(party),
     statements,
+    sealing,
     peers,
     exclusive: serialized(),
   };
@@ -107,7 +115,7 @@ export class PartyNode implements NodeApi {
   private readonly caseView: CaseView;
   private started = false;
 
-  private constructor(readonly ctx: NodeContext, options: PartyNodeOptions) {
+  private constructor(readonly ctx: NodeContext, private readonly options: PartyNodeOptions) {
     const witnessingOptions = options.witnessing ?? {};
     this.ownLog = new OwnLog(ctx);
     this.receiving = new Receiving(ctx);
@@ -124,8 +132,9 @@ export class PartyNode implements NodeApi {
     checkOptions(options);
     await options.store.migrate();
     const trees = await LogTrees.load(options.store, options.agreement.parties.map((p) => p.id));
-    const statements = await StatementCache.load(options.store);
-    return new PartyNode(buildContext(options, trees, statements), options);
+    const sealing = new Sealing(options.party, options.agreement, options.encryptionKeys ?? [], options.logger);
+    const statements = await StatementCache.load(options.store, (h) => sealing.open(h));
+    return new PartyNode(buildContext(options, trees, statements, sealing), options);
   }
 
   get party(): string { return this.ctx.party; }
@@ -134,10 +143,14 @@ export class PartyNode implements NodeApi {
   get store(): Store { return this.ctx.store; }
   get events(): EventEmitter<NodeEvents> { return this.ctx.events; }
 
-  /** Starts checkpointing, delivery and witnessing, and pulls what peers said while this node was away. */
+  /**
+   * Takes back own statements the store lost but peers hold (own-log-recovery.ts), then starts checkpointing,
+   * delivery and witnessing, and pulls what peers said while this node was away.
+   */
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    await recoverOwnLog(this.ctx, this.options.recoveryWaitMs);
     this.checkpoints.start();
     await this.delivery.start();
     this.witnessing.start();
@@ -195,7 +208,9 @@ export class PartyNode implements NodeApi {
   private async view(stored: StoredStatement): Promise<StatementView> {
     const cosignatures = await this.ctx.store.cosignatures(stored.author);
     const cosignedBy = [...new Set(cosignatures.filter((c) => c.size > stored.index).map((c) => c.witness))].sort();
-    return { stored, statement: hashedOf(stored), receipts: await this.ctx.store.receipts(stored.author, stored.index), cosignedBy };
+    // The cache holds the statement opened (when it opens for this party); the store holds only its sealed form.
+    const statement = this.ctx.statements.byHashOf(stored.hash) ?? (await this.ctx.sealing.open(hashedOf(stored)));
+    return { stored, statement, receipts: await this.ctx.store.receipts(stored.author, stored.index), cosignedBy };
   }
 
   async peers(): Promise<PeerStatus[]> {

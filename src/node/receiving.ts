@@ -19,7 +19,9 @@ import type { NodeContext } from './node-context.js';
 import { ownAppended, signNextOwn } from './own-log.js';
 import { keyHistory, type KeyHistory } from './peer-keys.js';
 import { isReceiptOfOwn, needsReceipt, receiptDraft, receiptRecord } from './receipts.js';
+import { hasRecoveredReceipt } from './own-log-recovery.js';
 import { Refusal } from './refusal.js';
+import { signedForm } from './sealing.js';
 import { hashedOf, storedOf } from './stored-form.js';
 
 /** The answer to a push: the mirror's size after it, and this party's receipts for the statements addressed to it. */
@@ -72,7 +74,7 @@ class Batch {
     this.verifySignature(h);
     if (s.index < this.size) await this.fork(h);
     if (s.index > this.size) throw new Refusal(409, 'log.gap', `${this.author}'s log here has ${this.size} statements: index ${s.index} leaves a gap`, { expected: this.size });
-    this.mirror(h);
+    await this.mirror(h);
   }
 
   private parse(item: unknown, position: number): HashedStatement {
@@ -115,7 +117,9 @@ class Batch {
     throw new Refusal(409, 'log.fork', `${this.author}'s log here holds a different statement at index ${index} (hash ${held.hash})`, { index, hash: held.hash });
   }
 
-  private mirror(h: HashedStatement): void {
+  /** Opens the body if it is sealed to this party, and validates what this party can read of it. */
+  private async mirror(signed: HashedStatement): Promise<void> {
+    const h = await this.ctx.sealing.open(signed);
     const s = h.statement;
     let valid = true;
     try {
@@ -123,11 +127,14 @@ class Batch {
     } catch (e) {
       if (!(e instanceof ValidationError)) throw e;
       valid = false;
-      this.keep('invalid-statement', `${this.author}#${s.index} breaks ${e.rule}: ${e.message}`, { statement: s, rule: e.rule, path: e.path, message: e.message });
+      // Evidence is stored: it carries the statement as signed, and for a sealed body only the rule, never its text.
+      const message = s.sealed === undefined ? e.message : `the sealed body breaks ${e.rule} at ${e.path}`;
+      this.keep('invalid-statement', `${this.author}#${s.index} breaks ${e.rule}: ${message}`, { statement: signedForm(h), rule: e.rule, path: e.path, message });
     }
     this.mirrored.push(h);
     if (valid) this.keys.follow(s);
-    if (needsReceipt(s, this.ctx.party)) this.receiptsToSign.push(h);
+    // A receipt taken back from a peer (own-log-recovery.ts) already answers it: a second one would say nothing new.
+    if (needsReceipt(s, this.ctx.party) && !hasRecoveredReceipt(this.ctx, this.author, s.index)) this.receiptsToSign.push(h);
     if (valid && isReceiptOfOwn(h, this.ctx.party, this.ctx.tree(this.ctx.party))) this.notePeerReceipt(receiptRecord(h, this.ctx.clock.nowIso()));
   }
 

@@ -122,7 +122,7 @@ export async function runNode(dataDir: string, opts: RunNodeOptions = {}): Promi
   const peers = peerClients(files, party, opts.peerTimeoutMs);
   cleanup.push(async () => { await Promise.all([...peers.values()].map((p) => p.close())); });
   try {
-    const node = await PartyNode.open({ party, agreement, signingKey: files.signingKey, store, clock: opts.clock ?? clockOf(files), logger, peers });
+    const node = await PartyNode.open({ party, agreement, signingKey: files.signingKey, encryptionKeys: files.encryptionKeys, store, clock: opts.clock ?? clockOf(files), logger, peers });
     await node.start();
     cleanup.push(() => node.stop());
     const federation: FederationServer = await startFederationServer({

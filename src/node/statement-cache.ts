@@ -22,13 +22,16 @@ export class StatementCache {
   private readonly cases = new Map<string, HashedStatement[]>();
   private readonly types = new Map<string, HashedStatement[]>();
 
-  /** Reads and parses every statement in the store, once. */
-  static async load(store: Store): Promise<StatementCache> {
+  /**
+   * Reads and parses every statement in the store, once; `open` gives each the opened body this node may read
+   * (sealing.ts): the plaintext is only ever in memory.
+   */
+  static async load(store: Store, open: (h: HashedStatement) => Promise<HashedStatement> = async (h) => h): Promise<StatementCache> {
     const cache = new StatementCache();
     const stored = await store.statementsOfCase();
     // Per author in index order, so that each log's list is its log.
     stored.sort((a, b) => (a.author < b.author ? -1 : a.author > b.author ? 1 : a.index - b.index));
-    for (const s of stored) cache.add(hashedOf(s));
+    for (const s of stored) cache.add(await open(hashedOf(s)));
     return cache;
   }
 

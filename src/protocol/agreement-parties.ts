@@ -5,7 +5,8 @@
 import { TIERS } from './agreement.js';
 import { checkLanguageList, requireTexts } from './agreement-languages.js';
 import { arrayAt, recordAt, reportDuplicates, stringAt, type Problems } from './agreement-problems.js';
-import { fromBase64, toHex } from './encoding.js';
+import { toHex } from './encoding.js';
+import { parseEncryptionKey } from './encryption-key.js';
 import { ED25519_TYPE, parseVerifierKey } from './note-key.js';
 import { ID_PATTERN } from './statement.js';
 
@@ -17,7 +18,6 @@ export const REQUIRED_TIERS = ['technical', 'diplomatic'] as const;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@.]+$/;
 /** International format: "+", then digits with optional spaces, hyphens or parentheses; 8 to 15 digits (E.164). */
 const PHONE = /^\+[0-9][0-9 ()-]*[0-9]$/;
-const X25519_KEY_BYTES = 32;
 
 /** What the later checks need to know about the parties. */
 export interface PartyFacts {
@@ -56,16 +56,16 @@ function checkSigningKey(problems: Problems, vkey: unknown, path: string, expect
   return toHex(key.key);
 }
 
-function checkEncryptionKey(problems: Problems, value: unknown, path: string): void {
-  if (typeof value !== 'string') return;
-  let bytes: Uint8Array;
+/** Returns the key as given (for the duplicate check), or undefined if it is refused. */
+function checkEncryptionKey(problems: Problems, value: unknown, path: string): string | undefined {
+  if (typeof value !== 'string') return undefined;
   try {
-    bytes = fromBase64(value, 'the encryption key');
+    parseEncryptionKey(value);
+    return value;
   } catch (e) {
-    problems.add(path, 'agreement.encryption-key', (e as Error).message);
-    return;
+    problems.add(path, 'agreement.encryption-key', `not an X25519 key in base64: ${(e as Error).message}`);
+    return undefined;
   }
-  if (bytes.byteLength !== X25519_KEY_BYTES) problems.add(path, 'agreement.encryption-key', `an X25519 key is ${X25519_KEY_BYTES} bytes, got ${bytes.byteLength}`);
 }
 
 /** Checks every party; returns their ids and languages for the contact checks. */
@@ -76,6 +76,7 @@ export function checkParties(problems: Problems, doc: Record<string, unknown>, a
   const facts: PartyFacts = { languages: new Map() };
   const ids: (string | undefined)[] = [];
   const keys: (string | undefined)[] = [];
+  const encryptionKeys: (string | undefined)[] = [];
   parties.forEach((p, i) => {
     const at = `parties[${i}]`;
     const id = stringAt(p.id);
@@ -88,11 +89,13 @@ export function checkParties(problems: Problems, doc: Record<string, unknown>, a
     keys.push(checkSigningKey(problems, p.signingKey, `${at}.signingKey`, id === undefined ? undefined : `${agreementId}/${id}`));
     const fp = stringAt(p.tlsFingerprint);
     if (fp !== undefined && !TLS_FINGERPRINT_PATTERN.test(fp)) problems.add(`${at}.tlsFingerprint`, 'agreement.fingerprint', 'must be the SHA-256 of the certificate, 64 lowercase hex digits');
-    checkEncryptionKey(problems, p.encryptionKey, `${at}.encryptionKey`);
+    encryptionKeys.push(checkEncryptionKey(problems, p.encryptionKey, `${at}.encryptionKey`));
   });
   reportDuplicates(problems, ids, (i) => `parties[${i}].id`, 'agreement.duplicate-id', 'party id');
   // Two parties with one key could sign for each other: the agreement would not say who said what.
   reportDuplicates(problems, keys, (i) => `parties[${i}].signingKey`, 'agreement.duplicate-key', 'the Ed25519 key');
+  // One key for two parties would let each read what is sealed to the other.
+  reportDuplicates(problems, encryptionKeys, (i) => `parties[${i}].encryptionKey`, 'agreement.duplicate-key', 'the encryption key');
   reportDuplicates(problems, parties.map((p) => stringAt(p.tlsFingerprint)), (i) => `parties[${i}].tlsFingerprint`, 'agreement.duplicate-fingerprint', 'TLS fingerprint');
   reportDuplicates(problems, parties.map((p) => stringAt(p.node)), (i) => `parties[${i}].node`, 'agreement.duplicate-node', 'node URL');
   return facts;

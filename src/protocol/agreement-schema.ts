@@ -31,7 +31,7 @@ const PartySchema = closed({
   node: Text,
   signingKey: Text,
   tlsFingerprint: Text,
-  encryptionKey: Type.Optional(Text),
+  encryptionKey: Text,
 });
 
 const ContactSchema = closed({

@@ -29,8 +29,8 @@ export interface Party {
   signingKey: string;
   /** SHA-256 of the DER of the node's TLS certificate, lowercase hex: pins the peer for mutual TLS. */
   tlsFingerprint: string;
-  /** X25519 key for sealed bodies (a later issue), base64 of 32 bytes. */
-  encryptionKey?: string;
+  /** The party's X25519 key that bodies are sealed to (sealed-body.ts): standard base64 of the 32 raw bytes. */
+  encryptionKey: string;
 }
 
 export interface Contact {

@@ -195,7 +195,8 @@ function checkFigures(party: string, statements: HashedStatement[], ctx: Context
 function priorNoticeFigures(party: string, statements: HashedStatement[], ctx: Context): PriorNoticeFigures {
   const lead = ctx.agreement.deadlines.priorNoticeLeadTime;
   const notices = statements
-    .filter((h) => h.statement.type === 'prior-notice' && h.statement.author === party && inPeriod(h.statement.time, ctx))
+    // A notice sealed to others has no window this party can read: it counts among the figures of its readers only.
+    .filter((h) => h.statement.type === 'prior-notice' && h.statement.author === party && h.statement.body !== undefined && inPeriod(h.statement.time, ctx))
     .map((h): PriorNoticeFigure => {
       const s = h.statement;
       const windowStart = (s.body?.window as { start: string }).start;

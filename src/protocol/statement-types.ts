@@ -19,6 +19,7 @@ import { CASE_PROGRESS_TYPES } from './bodies/case-progress.js';
 import { CHANNEL_TYPES } from './bodies/channel.js';
 import { STANDING_TYPES } from './bodies/standing.js';
 import { indicators } from './bodies/indicators.js';
+import { PLAIN_TYPES } from './sealing-policy.js';
 import { sighting } from './bodies/sighting.js'; // TAXII (issue 5): feedback on shared indicators
 import type { StatementTypeSpec, ValidationContext } from './bodies/spec.js';
 
@@ -119,7 +120,9 @@ function checkAddressees(s: Statement, spec: StatementTypeSpec, agreement: Agree
  * "statement.author", "statement.to", "statement.case", "statement.refs", "body.schema", "body.unknown-code",
  * "body.tier", "body.window", "prior-notice.lead-time", and a few type-specific ones (see the bodies' files).
  * The lead time of a prior notice is checked last, so that a notice failing only that rule is otherwise valid.
- * A sealed body (a later format version) cannot be read here: only the envelope rules are checked.
+ * A sealed body cannot be read here: only the envelope rules are checked, and that a type every witness must read
+ * (sealing-policy.ts) is not sealed ("statement.sealed"). To check a sealed body, validate the statement with its
+ * opened body in `body` (a node that can open it does).
  */
 export function validateStatement(s: Statement, ctx: ValidationContext): void {
   const spec = STATEMENT_TYPES.get(s.type);
@@ -128,6 +131,7 @@ export function validateStatement(s: Statement, ctx: ValidationContext): void {
   checkCase(s, spec);
   checkRefs(s, spec);
   checkAddressees(s, spec, ctx.agreement);
+  if (s.sealed !== undefined && PLAIN_TYPES.has(s.type)) throw new ValidationError('statement.sealed', 'sealed', `a ${s.type} is never sealed: every party must be able to read it`);
   if (s.body === undefined) return;
   checkSchema(spec.schema, s.body);
   checkCodes(spec, s.body, ctx.codebook);

@@ -12,6 +12,7 @@ import { concatBytes, fromBase64, toBase64, toHex, utf8 } from './encoding.js';
 import { FormatError, SignatureError } from './errors.js';
 import { sign, verify, type PublicKey, type SigningKey } from './keys.js';
 import { leafHash } from './merkle.js';
+import { checkSealedForm, type SealedForm } from './sealed-body.js';
 
 export const STATEMENT_VERSION = 1 as const;
 export const STATEMENT_SIGNING_PREFIX = 'parley/statement/v1\n';
@@ -33,12 +34,11 @@ export interface StatementRef {
 }
 
 /**
- * A body sealed to the addressees (format reserved for a later version; see docs/protocol.md).
- * A statement carries exactly one of `body` and `sealed`.
+ * A body sealed to the addressees and the author (sealed-body.ts; docs/protocol.md §2.1).
+ * A signed statement carries exactly one of `body` and `sealed`; a node that opened a sealed body hands out the
+ * statement with both (the opened `body` beside the signed `sealed`), never storing or sending it so.
  */
-export interface SealedBody {
-  [key: string]: unknown;
-}
+export type SealedBody = SealedForm;
 
 export type StatementBody = { [key: string]: unknown };
 
@@ -123,7 +123,7 @@ export function checkEnvelope(x: unknown, signed: boolean): UnsignedStatement {
   const hasSealed = 'sealed' in x;
   if (hasBody === hasSealed) fail('body', 'exactly one of "body" and "sealed" must be present');
   if (hasBody && !isPlainObject(x.body)) fail('body', 'must be a JSON object');
-  if (hasSealed && !isPlainObject(x.sealed)) fail('sealed', 'must be a JSON object');
+  if (hasSealed) checkSealedForm(x.sealed, { author: x.author as string, to: x.to as string[] });
   if (signed && typeof x.sig !== 'string') fail('sig', 'is missing');
   return x as unknown as UnsignedStatement;
 }

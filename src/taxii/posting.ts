@@ -6,8 +6,10 @@
  */
 import type { NodeApi } from '../node/node-api.js';
 import { DraftRejectedError } from '../node/node-api.js';
-import type { ApiToken } from '../storage/store.js';
-import { sendAs } from '../api/sending.js';
+import type { Principal } from '../api/auth.js';
+import { checkMayStay } from '../api/sending.js';
+import { sentView, type SentView } from '../api/views.js';
+import type { StatementDraft } from '../node/node-api.js';
 import type { StixValidator } from '../stix/stix-validator.js';
 import { tlpOfObject, tlpOfObjects } from '../stix/tlp.js';
 import { SIGHTING_KINDS } from '../protocol/bodies/sighting.js';
@@ -23,11 +25,24 @@ export interface PostRequest {
   node: NodeApi;
   projection: TaxiiProjection;
   validator: StixValidator;
-  principal: ApiToken;
+  principal: Principal;
   collection: TaxiiCollection;
   /** `to`: comma-separated party ids (AMBER: narrows; RED: required). `case`: a case the objects are cited in. */
   query: { to?: string; case?: string };
   body: unknown;
+}
+
+/**
+ * Signs and sends a draft now, if the caller's role may say it. A draft above the lowest tier (objects cited in an
+ * escalated case) waits for a second approver under the two-person rule; TAXII has no way to say that, so it is
+ * refused here with what to do instead.
+ */
+async function sendNow(node: NodeApi, principal: Principal, draft: StatementDraft): Promise<SentView> {
+  const tier = await checkMayStay(node, principal, draft);
+  if (tier !== (node.agreement.escalation.ladder[0] ?? 'technical')) {
+    throw new TaxiiError(422, 'taxii.approval-needed', `the case is at the ${tier} tier, where a statement needs a second approver: send it through the API or the console (POST /api/v1/statements)`);
+  }
+  return sentView(await node.send(draft));
 }
 
 async function citedCase(node: NodeApi, id: string | undefined): Promise<string | null> {
@@ -41,7 +56,7 @@ async function postIndicators(r: PostRequest, objects: unknown[], requestTime: s
   if (valid.length === 0) return recordStatus(r.projection.store, requestTime, [], failures);
   const tlp = tlpOfObjects(valid);
   const to = addresseesFor(r.node, tlp, r.query.to);
-  const sent = await sendAs(r.node, r.principal, { type: 'indicators', to, case: await citedCase(r.node, r.query.case), body: { tlp, objects: valid } });
+  const sent = await sendNow(r.node, r.principal, { type: 'indicators', to, case: await citedCase(r.node, r.query.case), body: { tlp, objects: valid } });
   await r.projection.ingest({ statement: sent.statement, hash: sent.hash });
   const where = `signed as statement ${sent.author}/${sent.index} (TLP:${tlp}, to ${to.join(', ')})`;
   return recordStatus(r.projection.store, requestTime, valid.map((o) => outcomeOf(o, where)), failures);
@@ -78,7 +93,7 @@ async function postSightings(r: PostRequest, objects: unknown[], requestTime: st
       ...(tlp ? { tlp } : {}),
     };
     try {
-      const sent = await sendAs(r.node, r.principal, { type: 'sighting', to: [p.author], case: caseId, refs: [{ party: p.author, index: p.index, hash: p.hash }], body });
+      const sent = await sendNow(r.node, r.principal, { type: 'sighting', to: [p.author], case: caseId, refs: [{ party: p.author, index: p.index, hash: p.hash }], body });
       await r.projection.ingest({ statement: sent.statement, hash: sent.hash });
       successes.push(outcomeOf(o, `sent to ${p.author} as statement ${sent.author}/${sent.index}`));
     } catch (e) {

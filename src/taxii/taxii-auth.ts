@@ -5,7 +5,8 @@
  */
 import { Buffer } from 'node:buffer';
 import type { FastifyRequest } from 'fastify';
-import type { ApiToken, Role, Store } from '../storage/store.js';
+import type { Role, Store } from '../storage/store.js';
+import type { Principal } from '../api/auth.js';
 import { tokenHash } from '../api/tokens.js';
 import { TaxiiError } from './taxii-errors.js';
 
@@ -35,13 +36,14 @@ export async function authenticateTaxii(request: FastifyRequest, store: Store): 
   if (!roles) return;
   const token = presentedToken(request.headers.authorization);
   if (!token) throw new TaxiiError(401, 'auth.token', 'send an API token: Authorization: Bearer <token>, or HTTP Basic with the token as password');
-  const found = await store.tokenByHash(tokenHash(token));
+  const hash = tokenHash(token);
+  const found = await store.tokenByHash(hash);
   if (!found) throw new TaxiiError(401, 'auth.token', 'the token is not known to this node');
   if (!roles.includes(found.role)) throw new TaxiiError(403, 'auth.role', `the ${found.role} role may not do this (roles: ${roles.join(', ')})`);
-  request.principal = found;
+  request.principal = { id: `token:${hash}`, name: found.name, role: found.role, via: 'token' };
 }
 
-export function taxiiPrincipal(request: FastifyRequest): ApiToken {
+export function taxiiPrincipal(request: FastifyRequest): Principal {
   if (!request.principal) throw new TaxiiError(401, 'auth.token', 'this resource needs an API token');
   return request.principal;
 }

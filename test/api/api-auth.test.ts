@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Role } from '../../src/storage/store.js';
 import { apiFixture, bearer, notificationDraft, type ApiFixture } from './api-fixture.js';
+import { approveAsSecond } from './second-approver.js';
 
 let f: ApiFixture;
 before(async () => { f = await apiFixture(); });
@@ -26,6 +27,12 @@ const ROUTES: Array<{ method: 'GET' | 'POST'; url: string; roles: Role[]; payloa
   { method: 'POST', url: '/api/v1/statements', roles: ['duty-officer', 'approver'], payload: { type: 'communication-check', body: {} } },
   { method: 'POST', url: '/api/v1/cases/avalon:none/escalate', roles: ['approver'], payload: { reason: 'overdue' } },
   { method: 'POST', url: '/api/v1/cases/avalon:none/close', roles: ['duty-officer', 'approver'], payload: { reason: 'resolved' } },
+  { method: 'GET', url: '/api/v1/approvals', roles: ['duty-officer', 'approver', 'auditor', 'admin'] },
+  { method: 'POST', url: '/api/v1/approvals/999/approve', roles: ['approver'] },
+  { method: 'POST', url: '/api/v1/approvals/999/reject', roles: ['approver'], payload: { reason: 'no' } },
+  { method: 'GET', url: '/api/v1/accounts', roles: ['admin'] },
+  { method: 'POST', url: '/api/v1/accounts', roles: ['admin'], payload: { name: 'route-check', role: 'auditor' } },
+  { method: 'GET', url: '/api/v1/compliance', roles: ['duty-officer', 'approver', 'auditor', 'admin'] },
 ];
 
 describe('authentication', () => {
@@ -70,19 +77,21 @@ describe('roles', () => {
     assert.match(String(refused.body.message), /diplomatic tier needs the approver role/);
     const technical = await call('POST', '/api/v1/statements', 'duty-officer', notificationDraft('avalon:tech-1'));
     assert.equal(technical.status, 201);
-    const approved = await call('POST', '/api/v1/statements', 'approver', diplomatic);
-    assert.equal(approved.status, 201);
+    const proposed = await f.app.inject({ method: 'POST', url: '/api/v1/statements', headers: bearer(f.tokens.approver), payload: diplomatic });
+    assert.equal(proposed.json().approval.status, 'pending', 'an approver may propose it; it waits for a second approver');
+    await approveAsSecond(f, proposed);
   });
 
   test('a duty officer may not add to a case that was escalated above the technical tier', async () => {
     assert.equal((await call('POST', '/api/v1/statements', 'approver', notificationDraft('avalon:esc-1'))).status, 201);
     assert.equal((await call('POST', '/api/v1/cases/avalon:esc-1/escalate', 'duty-officer', { reason: 'overdue' })).status, 403);
-    const escalated = await call('POST', '/api/v1/cases/avalon:esc-1/escalate', 'approver', { reason: 'political-significance' });
-    assert.equal(escalated.status, 201, JSON.stringify(escalated.body));
+    const escalated = await f.app.inject({ method: 'POST', url: '/api/v1/cases/avalon:esc-1/escalate', headers: bearer(f.tokens.approver), payload: { reason: 'political-significance' } });
+    await approveAsSecond(f, escalated);
     const closing = await call('POST', '/api/v1/cases/avalon:esc-1/close', 'duty-officer', { reason: 'resolved' });
     assert.equal(closing.status, 403);
     assert.match(String(closing.body.message), /diplomatic tier/);
-    assert.equal((await call('POST', '/api/v1/cases/avalon:esc-1/close', 'approver', { reason: 'resolved' })).status, 201);
+    const closed = await f.app.inject({ method: 'POST', url: '/api/v1/cases/avalon:esc-1/close', headers: bearer(f.tokens.approver), payload: { reason: 'resolved' } });
+    await approveAsSecond(f, closed);
   });
 
   test('receipts and key rotations are the node\'s to sign, whoever asks', async () => {

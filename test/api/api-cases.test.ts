@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { HashedStatement } from '../../src/protocol/statement.js';
 import { apiFixture, bearer, notificationDraft, type ApiFixture } from './api-fixture.js';
+import { approveAsSecond } from './second-approver.js';
 
 let f: ApiFixture;
 let notification: HashedStatement;
@@ -97,10 +98,10 @@ describe('case actions', () => {
   });
 
   test('escalate goes to the next tier by default, and not past the top', async () => {
-    const first = await act('borduria:2026-7', 'escalate', { reason: 'response-unsatisfactory' }, f.tokens.approver);
-    assert.equal(first.statusCode, 201, first.body);
-    assert.equal(first.json().statement.body.tier, 'diplomatic');
-    assert.equal((await act('borduria:2026-7', 'escalate', { reason: 'other' }, f.tokens.approver)).json().statement.body.tier, 'political');
+    const first = await approveAsSecond(f, await act('borduria:2026-7', 'escalate', { reason: 'response-unsatisfactory' }, f.tokens.approver));
+    assert.equal(first.json().sent.statement.body.tier, 'diplomatic');
+    const second = await approveAsSecond(f, await act('borduria:2026-7', 'escalate', { reason: 'other' }, f.tokens.approver));
+    assert.equal(second.json().sent.statement.body.tier, 'political');
     const top = await act('borduria:2026-7', 'escalate', { reason: 'other' }, f.tokens.approver);
     assert.equal(top.statusCode, 422);
     assert.equal(top.json().error, 'case.top-tier');

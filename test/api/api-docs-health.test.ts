@@ -20,6 +20,9 @@ describe('OpenAPI', () => {
       ...['acknowledge', 'request-information', 'respond', 'escalate', 'close'].map((a) => `POST /api/v1/cases/{id}/${a}`),
       'GET /api/v1/peers', 'GET /api/v1/evidence', 'GET /api/v1/agreement', 'GET /api/v1/codebook',
       'POST /api/v1/tokens', 'GET /api/v1/tokens',
+      'GET /api/v1/approvals', 'POST /api/v1/approvals/{id}/approve', 'POST /api/v1/approvals/{id}/reject',
+      'POST /api/v1/accounts', 'GET /api/v1/accounts', 'GET /api/v1/compliance',
+      'POST /api/v1/session', 'GET /api/v1/session', 'DELETE /api/v1/session',
     ].sort();
     assert.deepEqual(operations, expected);
     const send = doc.paths['/api/v1/statements'].post;

@@ -26,6 +26,7 @@ interface Entry {
   id: string;
   node: string;
   signingKey: string;
+  encryptionKey: string;
   tlsFingerprint: string;
 }
 
@@ -42,9 +43,9 @@ describe('parley init', () => {
     const dir = fresh();
     const r = parley('init', '--data', dir, '--agreement-id', 'avalon-borduria', '--party', 'avalon', '--hostname', 'parley.avalon.example', '--hostname', '192.0.2.10', '--federation-port', '9443', '--api-port', '9080');
     assert.equal(r.status, 0, r.stderr);
-    for (const f of ['signing.key', 'tls/key.pem', 'node.json']) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, f);
+    for (const f of ['signing.key', 'encryption.key', 'tls/key.pem', 'node.json']) assert.equal(statSync(join(dir, f)).mode & 0o777, 0o600, f);
     const files = await openDataDir(dir);
-    assert.deepEqual(printedEntry(r.stdout), { id: 'avalon', node: 'https://parley.avalon.example:9443', signingKey: files.vkey, tlsFingerprint: files.fingerprint });
+    assert.deepEqual(printedEntry(r.stdout), { id: 'avalon', node: 'https://parley.avalon.example:9443', signingKey: files.vkey, encryptionKey: files.encryptionKey, tlsFingerprint: files.fingerprint });
     assert.equal(files.config.api.port, 9080);
     assert.equal(files.config.federation.port, 9443);
     const cert = new Certificate(readFileSync(join(dir, 'tls', 'cert.pem')));

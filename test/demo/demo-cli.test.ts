@@ -17,7 +17,7 @@ interface Summary {
   clock: { speed: number; note: string };
   steps: Array<{ text: string; statements: Array<{ party: string; index: number; hash: string }> }>;
   audit: { ok: boolean; alarms: unknown[]; logs: Array<{ party: string; verified: boolean; statements: number; cosignedBy: string[]; exportFile: string; mirrors: Array<{ party: string; agrees: boolean }> }> };
-  nodes: Array<{ party: string; api: string; adminToken: string }>;
+  nodes: Array<{ party: string; api: string; adminToken: string; console: { url: string; name: string; password: string } }>;
 }
 
 test('the bilateral demo plays the whole scenario, verifies every log, and keeps the data with --data', async () => {
@@ -39,6 +39,11 @@ test('the bilateral demo plays the whole scenario, verifies every log, and keeps
     assert.ok(log.mirrors.every((m) => m.agrees));
   }
   assert.deepEqual(summary.audit.alarms, []);
+  for (const n of summary.nodes) {
+    assert.equal(n.console.url, `${n.api}/`, `${n.party}'s console is served by its node`);
+    assert.equal(n.console.name, 'approver');
+    assert.ok(n.console.password.length >= 20, 'a generated password');
+  }
   for (const party of ['avalon', 'borduria']) {
     assert.ok(existsSync(join(data, party, 'node.json')), `${party}'s data directory is kept`);
     assert.ok(existsSync(join(data, party, 'parley.db')));

@@ -12,7 +12,7 @@ import { systemClock } from '../../src/node/clock.js';
 import type { PeerRequest, PeerResponse, PeerTransport } from '../../src/node/node-context.js';
 import { PartyNode, type PartyNodeOptions } from '../../src/node/party-node.js';
 import type { Store } from '../../src/storage/store.js';
-import { makeAgreement, partyKey } from '../support/case-builder.js';
+import { makeAgreement, partyEncryptionKey, partyKey } from '../support/case-builder.js';
 import { MemoryStore } from './core-memory-store.js';
 
 const CALLER_HEADER = 'x-test-caller';
@@ -54,7 +54,7 @@ export class TestNet {
     if (!store) this.stores.set(party, (store = await this.openStore(party)));
     const i = this.parties.indexOf(party);
     const peers = new Map(this.parties.filter((p) => p !== party).map((p) => [p, new InjectTransport(p, party, this) as PeerTransport]));
-    const node = await PartyNode.open({ party, agreement: this.agreement, signingKey: partyKey(i), store, clock: systemClock, logger: pino({ level: 'silent' }), peers, ...this.nodeOptions });
+    const node = await PartyNode.open({ party, agreement: this.agreement, signingKey: partyKey(i), encryptionKeys: [partyEncryptionKey(i)], store, clock: systemClock, logger: pino({ level: 'silent' }), peers, ...this.nodeOptions });
     const app = buildFederationApp({
       node, peerOf: (r) => r.headers[CALLER_HEADER] as string | undefined, extraRoutes: [(a) => registerWitnessRoutes(a, node.witnessing)],
     });

@@ -24,6 +24,7 @@ export function agreementFor(nodes: NodeFiles[]): SignedAgreement {
     const p = a.parties.find((x) => x.id === n.config.party);
     if (!p) throw new Error(`no party ${n.config.party} in the example agreement`);
     p.signingKey = n.vkey;
+    p.encryptionKey = n.encryptionKey;
     p.tlsFingerprint = n.fingerprint;
     p.node = n.config.federation.url;
   }

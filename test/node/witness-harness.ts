@@ -4,6 +4,7 @@
  * Peers talk through app.inject, with the caller's party set as the federation server's pinned-TLS hook would.
  * Logs are trees of made-up leaf hashes: witnessing looks at checkpoints and proofs, never at statements.
  */
+import { Sealing } from '../../src/node/sealing.js';
 import { EventEmitter } from 'node:events';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -118,6 +119,8 @@ export class TestNetwork {
     const ctx: NodeContext = {
       party: id,
       agreement: agreementOf(this.ids),
+      // Witnessing never reads bodies: a node without encryption keys is enough here.
+      sealing: new Sealing(id, agreementOf(this.ids), []),
       signingKey: party.key,
       keyName: party.name,
       vkeyOf: (p) => this.party(p).vkey,

@@ -117,7 +117,7 @@ describe('key changes and leaving parties need the consent of the previous key',
   test('a party that joins signs with its own key, which makes the amendment in force', () => {
     const withElbonia = amend(r1, (a) => {
       const template = a.parties.find((p) => p.id === 'genovia')!;
-      a.parties.push({ ...template, id: 'elbonia', names: { en: 'Republic of Elbonia' }, node: 'https://parley.elbonia.example', tlsFingerprint: 'e'.repeat(64) });
+      a.parties.push({ ...template, id: 'elbonia', names: { en: 'Republic of Elbonia' }, node: 'https://parley.elbonia.example', tlsFingerprint: 'e'.repeat(64), encryptionKey: 'ZWxib25pYSdzIGVuY3J5cHRpb24ga2V5LCAzMiBieXQ=' });
       setKey(a, 'elbonia', exampleKey('elbonia'));
       for (const c of a.contacts.filter((x) => x.party === 'genovia')) a.contacts.push({ ...c, party: 'elbonia' });
     });

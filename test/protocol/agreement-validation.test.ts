@@ -111,6 +111,9 @@ describe('parties', () => {
   test('a TLS fingerprint that is not 64 lowercase hex digits', () => breaksOnly((a) => (a.parties[0]!.tlsFingerprint = a.parties[0]!.tlsFingerprint.toUpperCase()), 'parties[0].tlsFingerprint', 'agreement.fingerprint'));
   test('two parties with one TLS fingerprint', () => breaksOnly((a) => (a.parties[1]!.tlsFingerprint = a.parties[0]!.tlsFingerprint), 'parties[1].tlsFingerprint', 'agreement.duplicate-fingerprint'));
   test('an encryption key of the wrong length', () => breaksOnly((a) => (a.parties[0]!.encryptionKey = toBase64(new Uint8Array(31))), 'parties[0].encryptionKey', 'agreement.encryption-key'));
+  test('an encryption key that is not base64', () => breaksOnly((a) => (a.parties[0]!.encryptionKey = 'not base64!'), 'parties[0].encryptionKey', 'agreement.encryption-key'));
+  test('a party without an encryption key: nothing could be sealed to it', () => breaksOnly((a) => delete (a.parties[1] as { encryptionKey?: string }).encryptionKey, 'parties[1].encryptionKey', 'agreement.required'));
+  test('two parties with one encryption key', () => breaksOnly((a) => (a.parties[1]!.encryptionKey = a.parties[0]!.encryptionKey), 'parties[1].encryptionKey', 'agreement.duplicate-key'));
   test('an encryption key of 32 bytes is valid', () => assert.deepEqual(problemsAfter((a) => (a.parties[0]!.encryptionKey = toBase64(new Uint8Array(32).fill(7)))), []));
 });
 

@@ -109,8 +109,14 @@ describe('the envelope rules', () => {
 
   test('a sealed body is not read, but the envelope rules still hold', () => {
     const { body: _b, ...rest } = envelope(spec('notification'));
-    assert.doesNotThrow(() => validateStatement({ ...rest, sealed: { alg: 'later' } }, ctx));
-    rejects({ ...rest, sealed: {}, case: null }, 'statement.case');
+    // validateStatement does not look inside `sealed` (checkEnvelope checks its shape): any object stands for it here.
+    assert.doesNotThrow(() => validateStatement({ ...rest, sealed: { alg: 'later' } as never }, ctx));
+    rejects({ ...rest, sealed: {} as never, case: null }, 'statement.case');
+  });
+
+  test('a type every witness must read is never sealed', () => {
+    const { body: _b, ...rest } = envelope(spec('receipt'));
+    rejects({ ...rest, sealed: {} as never }, 'statement.sealed', 'sealed', /never sealed/);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DEFAULT_TLP, mayRead, TLP2_MARKINGS, tlpOfObject, tlpOfObjects } from '../../src/stix/tlp.js';
-import { sightingObject } from '../../src/taxii/served-objects.js';
+import { carriedBy, sightingObject } from '../../src/taxii/served-objects.js';
 import { StixValidator } from '../../src/stix/stix-validator.js';
 
 describe('TLP from STIX markings', () => {
@@ -38,3 +38,24 @@ describe('a sighting statement as STIX', () => {
     assert.equal(o.x_parley_sighting_kind, 'seen');
   });
 });
+
+describe('what a node serves of a statement it holds', () => {
+  const statement = (tlp: string, to: string[]) => ({
+    v: 1 as const, agreement: 'regional-cbm', author: 'avalon', index: 0, time: '2026-11-23T01:00:00.000Z', to, type: 'indicators', case: null, refs: [], sig: 'c2ln',
+    body: { tlp, objects: [{ type: 'indicator', id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f' }] },
+  });
+
+  it('serves a readable body to a party not addressed only under CLEAR or GREEN (were a peer not to seal it)', () => {
+    for (const level of ['CLEAR', 'GREEN', 'AMBER', 'AMBER+STRICT', 'RED']) {
+      const carried = carriedBy('syldavia', statement(level, ['borduria']), 'ab'.repeat(32));
+      assert.equal(carried !== undefined, level === 'CLEAR' || level === 'GREEN', level);
+      assert.equal(carriedBy('borduria', statement(level, ['borduria']), 'ab'.repeat(32))?.objects.length, 1, level);
+    }
+  });
+
+  it('serves nothing of a sealed statement (no body)', () => {
+    const { body: _, ...sealed } = statement('GREEN', ['borduria']);
+    assert.equal(carriedBy('borduria', sealed, 'ab'.repeat(32)), undefined);
+  });
+});
+

@@ -5,12 +5,18 @@
 import type { Agreement } from '../../src/protocol/agreement.js';
 import { signingKeyFromSeed, type SigningKey } from '../../src/protocol/keys.js';
 import { formatVerifierKey } from '../../src/protocol/note-key.js';
+import { encryptionKeyPair, formatEncryptionKey, type EncryptionKeyPair } from '../../src/protocol/encryption-key.js';
 import { signStatement, type HashedStatement, type StatementBody, type StatementRef, type UnsignedStatement } from '../../src/protocol/statement.js';
 
 export const AGREEMENT_ID = 'avalon-borealis';
 
 export function partyKey(i: number): SigningKey {
   return signingKeyFromSeed(new Uint8Array(32).fill(i + 1));
+}
+
+/** The X25519 key pair of the i-th party (from a fixed private key, like partyKey). */
+export function partyEncryptionKey(i: number): EncryptionKeyPair {
+  return encryptionKeyPair(new Uint8Array(32).fill(0x40 + i));
 }
 
 /** An agreement between the named parties, with deadlines chosen to be easy to reckon by hand. */
@@ -26,6 +32,7 @@ export function makeAgreement(parties: string[], overrides: Partial<Agreement> =
       id, names: { en: id }, languages: ['en'], node: `https://${id}.example`,
       signingKey: formatVerifierKey(`${AGREEMENT_ID}/${id}`, 1, partyKey(i).publicKey.raw),
       tlsFingerprint: '00'.repeat(32),
+      encryptionKey: formatEncryptionKey(partyEncryptionKey(i).publicKey),
     })),
     contacts: [],
     escalation: { ladder: ['technical', 'diplomatic', 'political'], onOverdue: 'escalate' },

@@ -1,6 +1,7 @@
 /**
  * TLP 2.0, level by level, among three parties of the regional agreement: avalon shares through its TAXII server,
- * borduria is addressed, syldavia is not. Each node serves only what its party may see.
+ * borduria is addressed, syldavia is not. Each node serves only what its party may see: what is not addressed to
+ * syldavia reaches its node sealed (bodies sealed to the addressees), and it would not serve it even unsealed.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -18,6 +19,9 @@ import type { TlpLevel } from '../../src/stix/tlp.js';
 import { examplesDir } from '../support/paths.js';
 import { tempDir } from '../support/temp.js';
 import { exampleParty } from '../support/log-builder.js';
+import { encryptionKeyPair } from '../../src/protocol/encryption-key.js';
+import { sha256 } from '../../src/protocol/hash.js';
+import { utf8 } from '../../src/protocol/encoding.js';
 import { indicator, postObjects, taxiiHeaders } from './taxii-fixture.js';
 
 const AGREEMENT = parseAgreement(readFileSync(join(examplesDir, 'regional-5.yaml'), 'utf8'));
@@ -30,7 +34,9 @@ interface Running { node: PartyNode; app: ApiApp; officer: string; reader: strin
 async function start(party: Party, dir: string): Promise<Running> {
   const peers = new Map(AGREEMENT.parties.filter((p) => p.id !== party).map((p) => [p.id, { party: p.id, request: () => Promise.reject(new Error('unreachable in tests')), close: async () => undefined }]));
   const node = await PartyNode.open({
-    party, agreement: AGREEMENT, signingKey: exampleParty(AGREEMENT.id, party).key, store: openSqliteStore(join(dir, `${party}.db`)),
+    party, agreement: AGREEMENT, signingKey: exampleParty(AGREEMENT.id, party).key,
+    // The example agreement's encryption keys (scripts/example-keys.mjs): bodies sealed to a party open on its node.
+    encryptionKeys: [encryptionKeyPair(sha256(utf8(`parley example encryption key: ${party}`)))], store: openSqliteStore(join(dir, `${party}.db`)),
     clock: systemClock, logger: createLogger({ level: 'silent' }), peers,
   });
   const app = await buildApiServer({ node, logger: createLogger({ level: 'silent' }) });
