@@ -34,6 +34,7 @@ export const SEND_RIGHTS: Readonly<Record<string, SendRight>> = {
   'review-report': 'approver',
   receipt: 'node',
   'key-rotation': 'node',
+  'encryption-key-rotation': 'node',
 };
 
 /** Why a role may not send a draft, or undefined when it may. */

@@ -99,7 +99,9 @@ export const SentSchema = Type.Object({
   author: PartyId,
   index: Type.Integer(),
   hash: StatementHash,
-  statement: Type.Unknown({ description: 'the signed statement (docs/protocol.md)' }),
+  statement: Type.Unknown({ description: 'the statement exactly as signed (docs/protocol.md): a sealed one carries `sealed` and no body' }),
+  body: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], { description: 'the body as this node reads it (opened if sealed to this party), null if sealed to others' }),
+  sealedTo: Type.Union([Type.Array(PartyId), Type.Null()], { description: 'the parties the body is sealed to, null if in clear' }),
 });
 
 /** Any JSON: answers documented in docs/api.md rather than in the schema. */

@@ -8,6 +8,7 @@ import { registerCases } from './cases-command.js';
 import { registerExport } from './export-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerAgreement } from './agreement-command.js';
+import { registerKey } from './key-command.js';
 import { registerAccount } from './account-command.js';
 import { UsageError } from './usage-error.js';
 
@@ -28,6 +29,7 @@ registerSend(program);
 registerCases(program);
 registerExport(program);
 registerDemo(program);
+registerKey(program);
 registerAccount(program);
 
 try {

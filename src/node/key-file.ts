@@ -76,6 +76,19 @@ async function publish(temp: string, path: string): Promise<void> {
  */
 export async function writeKeyFile(path: string, text: string): Promise<void> {
   if (await stat(path).then(() => true, () => false)) throw existsError(path);
+  await writeThrough(path, text, (temp) => publish(temp, path));
+}
+
+/**
+ * Replaces the key file at `path` with `text`, atomically (a crash leaves the old file or the new one, whole): for
+ * a file that only grows, such as the encryption keys after a rotation. Mode 0600, like a new one.
+ */
+export async function replaceKeyFile(path: string, text: string): Promise<void> {
+  await writeThrough(path, text, (temp) => rename(temp, path));
+}
+
+/** Writes `text` to a synced temporary file beside `path` (0600), then lets `place` move it to `path`. */
+async function writeThrough(path: string, text: string, place: (temp: string) => Promise<void>): Promise<void> {
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
   let handle: FileHandle | undefined;
   try {
@@ -85,7 +98,7 @@ export async function writeKeyFile(path: string, text: string): Promise<void> {
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await publish(temp, path);
+    await place(temp);
     await syncDirectory(dirname(path));
   } catch (e) {
     await handle?.close().catch(() => undefined);
@@ -149,7 +162,21 @@ export async function readSigningKey(path: string): Promise<SignerKey> {
  * the one the agreement (or the latest encryption-key-rotation) publishes; older ones stay to open older bodies.
  */
 export async function writeEncryptionKeys(path: string, name: string, keyPairs: readonly EncryptionKeyPair[]): Promise<void> {
-  await writeKeyFile(path, keyPairs.map((k) => formatEncryptionPrivateKey(name, k.privateKey) + '\n').join(''));
+  await writeKeyFile(path, encryptionKeysText(name, keyPairs));
+}
+
+function encryptionKeysText(name: string, keyPairs: readonly EncryptionKeyPair[]): string {
+  return keyPairs.map((k) => formatEncryptionPrivateKey(name, k.privateKey) + '\n').join('');
+}
+
+/**
+ * Adds a new key pair after the keys of the file (which must all be named `name`): the newest is last, and the older
+ * ones stay so that bodies sealed to them still open. Resolves with all the keys, oldest first.
+ */
+export async function appendEncryptionKey(path: string, name: string, keyPair: EncryptionKeyPair): Promise<EncryptionKeyPair[]> {
+  const keys = [...(await readEncryptionKeys(path, name)), keyPair];
+  await replaceKeyFile(path, encryptionKeysText(name, keys));
+  return keys;
 }
 
 /** Reads the encryption keys of a key file (at least one), each named `name`. */

@@ -134,6 +134,7 @@ export class PartyNode implements NodeApi {
     const trees = await LogTrees.load(options.store, options.agreement.parties.map((p) => p.id));
     const sealing = new Sealing(options.party, options.agreement, options.encryptionKeys ?? [], options.logger);
     const statements = await StatementCache.load(options.store, (h) => sealing.open(h));
+    sealing.followRotationsIn(statements);
     return new PartyNode(buildContext(options, trees, statements, sealing), options);
   }
 

@@ -3,6 +3,8 @@
  * (sealing-policy.ts), and opens what is sealed to it. The store only ever holds the signed, sealed form; opened
  * bodies live in memory (the statement cache and the HashedStatements the node hands out).
  *
+ * The keys it seals to follow the parties' encryption-key-rotation statements (docs/protocol.md §2.1).
+ *
  * What NodeApi hands out is a HashedStatement whose `statement.body` is the opened body when this node may read it,
  * and undefined (only `sealed`) when it may not; `leaf`, `leafHash` and `hash` are always those of the signed form.
  */
@@ -12,10 +14,19 @@ import type { Agreement } from '../protocol/agreement.js';
 import { parseEncryptionKey, type EncryptionKeyPair } from '../protocol/encryption-key.js';
 import { openSealedBody, sealBody, SealedBodyError } from '../protocol/sealed-body.js';
 import { shouldSeal } from '../protocol/sealing-policy.js';
+import { announcedEncryptionKey, ENCRYPTION_KEY_ROTATION } from '../protocol/bodies/encryption-key-rotation.js';
 import type { HashedStatement, StatementBody, UnsignedStatement } from '../protocol/statement.js';
 
+/** Where the node's statements are (the statement cache): rotations are read from it, in memory, at each sealing. */
+export interface RotationSource {
+  ofTypes(types: readonly string[]): HashedStatement[];
+}
+
 export class Sealing {
-  private readonly publicKeys: ReadonlyMap<string, Uint8Array>;
+  /** Each party's key as the agreement in force publishes it: the key until the party's first rotation. */
+  private readonly agreementKeys: ReadonlyMap<string, Uint8Array>;
+  private readonly keyPairs: EncryptionKeyPair[];
+  private rotations: RotationSource | undefined;
 
   /**
    * `keyPairs`: this party's X25519 keys, oldest first (DIR/encryption.key); none means the node cannot open what is
@@ -24,18 +35,50 @@ export class Sealing {
   constructor(
     private readonly party: string,
     private readonly agreement: Agreement,
-    private readonly keyPairs: readonly EncryptionKeyPair[],
+    keyPairs: readonly EncryptionKeyPair[],
     private readonly logger?: Logger,
     private readonly random: (n: number) => Uint8Array = (n) => new Uint8Array(randomBytes(n)),
   ) {
-    this.publicKeys = new Map(agreement.parties.filter((p) => p.encryptionKey !== undefined).map((p) => [p.id, parseEncryptionKey(p.encryptionKey)]));
+    this.keyPairs = [...keyPairs];
+    this.agreementKeys = new Map(agreement.parties.filter((p) => p.encryptionKey !== undefined).map((p) => [p.id, parseEncryptionKey(p.encryptionKey)]));
+  }
+
+  /**
+   * Seals from now on to the keys the parties announce in `source`'s encryption-key-rotation statements. Given once
+   * the statement cache is loaded (the cache itself is loaded through open(), hence not in the constructor).
+   */
+  followRotationsIn(source: RotationSource): void {
+    this.rotations = source;
+  }
+
+  /** A key pair this party has just made (a rotation): it opens what is sealed to it from now on, the older ones stay. */
+  addKeyPair(keyPair: EncryptionKeyPair): void {
+    if (!this.keyPairs.some((k) => k.id === keyPair.id)) this.keyPairs.push(keyPair);
+  }
+
+  /**
+   * The key each party is sealed to now: the key of its latest valid encryption-key-rotation (highest index in its
+   * own log, so arrival order does not matter), else the agreement's. Only statements this node holds count, so each
+   * is verified as its author's; one whose body breaks the type's rules is never followed.
+   */
+  currentKeys(): Map<string, Uint8Array> {
+    const keys = new Map(this.agreementKeys);
+    const latest = new Map<string, number>();
+    for (const r of this.rotations?.ofTypes([ENCRYPTION_KEY_ROTATION]) ?? []) {
+      const s = r.statement;
+      const key = announcedEncryptionKey(s);
+      if (key === undefined || !this.agreementKeys.has(s.author) || (latest.get(s.author) ?? -1) > s.index) continue;
+      latest.set(s.author, s.index);
+      keys.set(s.author, key);
+    }
+    return keys;
   }
 
   /** The statement to sign: `unsigned` itself, or with its body replaced by the body sealed to its addressees and author. */
   async sealIfNeeded(unsigned: UnsignedStatement): Promise<UnsignedStatement> {
     if (unsigned.body === undefined || !shouldSeal(unsigned, this.agreement)) return unsigned;
     const { body, ...envelope } = unsigned;
-    return { ...envelope, sealed: await sealBody(envelope, body, this.publicKeys, this.random) };
+    return { ...envelope, sealed: await sealBody(envelope, body, this.currentKeys(), this.random) };
   }
 
   /** The statement as this node shows it: with its opened body when it is sealed to this party and opens. */

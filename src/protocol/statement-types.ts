@@ -19,6 +19,7 @@ import { CASE_PROGRESS_TYPES } from './bodies/case-progress.js';
 import { CHANNEL_TYPES } from './bodies/channel.js';
 import { STANDING_TYPES } from './bodies/standing.js';
 import { indicators } from './bodies/indicators.js';
+import { encryptionKeyRotation } from './bodies/encryption-key-rotation.js';
 import { PLAIN_TYPES } from './sealing-policy.js';
 import { sighting } from './bodies/sighting.js'; // TAXII (issue 5): feedback on shared indicators
 import type { StatementTypeSpec, ValidationContext } from './bodies/spec.js';
@@ -26,7 +27,7 @@ import type { StatementTypeSpec, ValidationContext } from './bodies/spec.js';
 export type { StatementTypeSpec, ValidationContext, AddressRule, CaseRule, DeadlineKind } from './bodies/spec.js';
 
 export const STATEMENT_TYPES: ReadonlyMap<string, StatementTypeSpec> = new Map(
-  [...CASE_OPENING_TYPES, ...CASE_PROGRESS_TYPES, ...CHANNEL_TYPES, ...STANDING_TYPES, indicators, sighting].map((t) => [t.id, t]),
+  [...CASE_OPENING_TYPES, ...CASE_PROGRESS_TYPES, ...CHANNEL_TYPES, ...STANDING_TYPES, indicators, encryptionKeyRotation, sighting].map((t) => [t.id, t]),
 );
 
 export function statementType(id: string): StatementTypeSpec | undefined {

@@ -8,8 +8,8 @@ import type { NodeApi } from '../node/node-api.js';
 import { DraftRejectedError } from '../node/node-api.js';
 import type { Principal } from '../api/auth.js';
 import { checkMayStay } from '../api/sending.js';
-import { sentView, type SentView } from '../api/views.js';
 import type { StatementDraft } from '../node/node-api.js';
+import type { HashedStatement } from '../protocol/statement.js';
 import type { StixValidator } from '../stix/stix-validator.js';
 import { tlpOfObject, tlpOfObjects } from '../stix/tlp.js';
 import { SIGHTING_KINDS } from '../protocol/bodies/sighting.js';
@@ -37,12 +37,13 @@ export interface PostRequest {
  * escalated case) waits for a second approver under the two-person rule; TAXII has no way to say that, so it is
  * refused here with what to do instead.
  */
-async function sendNow(node: NodeApi, principal: Principal, draft: StatementDraft): Promise<SentView> {
+async function sendNow(node: NodeApi, principal: Principal, draft: StatementDraft): Promise<HashedStatement> {
   const tier = await checkMayStay(node, principal, draft);
   if (tier !== (node.agreement.escalation.ladder[0] ?? 'technical')) {
     throw new TaxiiError(422, 'taxii.approval-needed', `the case is at the ${tier} tier, where a statement needs a second approver: send it through the API or the console (POST /api/v1/statements)`);
   }
-  return sentView(await node.send(draft));
+  // The statement as the node holds it, body readable (the signed form of a sealed one carries none).
+  return node.send(draft);
 }
 
 async function citedCase(node: NodeApi, id: string | undefined): Promise<string | null> {
@@ -57,8 +58,8 @@ async function postIndicators(r: PostRequest, objects: unknown[], requestTime: s
   const tlp = tlpOfObjects(valid);
   const to = addresseesFor(r.node, tlp, r.query.to);
   const sent = await sendNow(r.node, r.principal, { type: 'indicators', to, case: await citedCase(r.node, r.query.case), body: { tlp, objects: valid } });
-  await r.projection.ingest({ statement: sent.statement, hash: sent.hash });
-  const where = `signed as statement ${sent.author}/${sent.index} (TLP:${tlp}, to ${to.join(', ')})`;
+  await r.projection.ingest(sent);
+  const where = `signed as statement ${sent.statement.author}/${sent.statement.index} (TLP:${tlp}, to ${to.join(', ')})`;
   return recordStatus(r.projection.store, requestTime, valid.map((o) => outcomeOf(o, where)), failures);
 }
 
@@ -94,8 +95,8 @@ async function postSightings(r: PostRequest, objects: unknown[], requestTime: st
     };
     try {
       const sent = await sendNow(r.node, r.principal, { type: 'sighting', to: [p.author], case: caseId, refs: [{ party: p.author, index: p.index, hash: p.hash }], body });
-      await r.projection.ingest({ statement: sent.statement, hash: sent.hash });
-      successes.push(outcomeOf(o, `sent to ${p.author} as statement ${sent.author}/${sent.index}`));
+      await r.projection.ingest(sent);
+      successes.push(outcomeOf(o, `sent to ${p.author} as statement ${sent.statement.author}/${sent.statement.index}`));
     } catch (e) {
       if (!(e instanceof DraftRejectedError)) throw e;
       failures.push(outcomeOf(o, `${e.path}: ${e.message}`));

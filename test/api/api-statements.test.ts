@@ -22,11 +22,15 @@ describe('POST /statements', () => {
     assert.equal(sent.statement.type, 'notification');
     assert.deepEqual(sent.statement.to, ['borduria']);
     assert.equal(typeof sent.statement.sig, 'string');
+    // Two parties: nothing is sealed, and the body as read is the body as signed.
+    assert.equal(sent.sealedTo, null);
+    assert.deepEqual(sent.body, sent.statement.body);
 
     const got = await f.app.inject({ method: 'GET', url: `/api/v1/statements/avalon/${sent.index}`, headers: bearer(f.tokens.auditor) });
     assert.equal(got.statusCode, 200);
     assert.equal(got.json().hash, sent.hash);
     assert.deepEqual(got.json().receipts, []);
+    assert.deepEqual([got.json().body, got.json().sealedTo], [sent.statement.body, null]);
   });
 
   test('a draft the agreement refuses answers 422 with the rule, the field and why', async () => {

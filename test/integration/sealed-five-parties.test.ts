@@ -13,7 +13,8 @@ import { startDemoNetwork, type DemoNetwork, type DemoParty } from '../../src/de
 import { waitFor } from '../../src/demo/wait.js';
 import { createLogger } from '../../src/node/logger.js';
 import { exportOwnLog } from '../../src/node/node-export.js';
-import type { HashedStatement } from '../../src/protocol/statement.js';
+import { parseStatement, verifyStatementSignature, type HashedStatement, type Statement } from '../../src/protocol/statement.js';
+import { parseVerifierKey } from '../../src/protocol/note-key.js';
 import { STATEMENT_TYPES } from '../../src/protocol/statement-types.js';
 import { runParley } from '../support/cli.js';
 import { tempDir } from '../support/temp.js';
@@ -39,6 +40,27 @@ async function mirrored(p: DemoParty, author: string, size: number): Promise<voi
 
 let bilateral: HashedStatement;
 
+interface StatementView {
+  hash: string;
+  statement: Statement;
+  body: { summary?: string } | null;
+  sealedTo: string[] | null;
+}
+
+async function api(p: DemoParty, path: string, post?: unknown, token = p.adminToken): Promise<{ status: number; text: string }> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(post ? { 'content-type': 'application/json' } : {}) };
+  const res = await fetch(`${p.running.apiUrl}/api/v1${path}`, { method: post ? 'POST' : 'GET', headers, ...(post ? { body: JSON.stringify(post) } : {}) });
+  return { status: res.status, text: await res.text() };
+}
+
+/** What anyone holding the API's JSON can check: it is the statement avalon signed, byte for byte. */
+function assertSignedByAvalon(json: Statement, hash: string): void {
+  const parsed = parseStatement(json);
+  assert.equal(parsed.hash, hash, 'the same signed statement');
+  const vkey = network.parties[0]!.running.node.agreement.parties.find((x) => x.id === 'avalon')!.signingKey;
+  verifyStatementSignature(parsed.statement, parseVerifierKey(vkey).publicKey);
+}
+
 describe('a bilateral statement in the five-party agreement', () => {
   before(async () => {
     network = await startDemoNetwork({ dir, parties: 5, speed: 1, loggerFor: () => createLogger({ level: 'silent' }) });
@@ -56,13 +78,44 @@ describe('a bilateral statement in the five-party agreement', () => {
     assert.match(String(bilateral.statement.body?.summary), new RegExp(secret));
   });
 
-  test('the addressee reads the body through its API', async () => {
-    const b = party('borduria');
-    const res = await fetch(`${b.running.apiUrl}/api/v1/statements/avalon/${bilateral.statement.index}`, { headers: { authorization: `Bearer ${b.adminToken}` } });
+  test('the addressee reads the body through its API, beside the statement as signed', async () => {
+    const res = await api(party('borduria'), `/statements/avalon/${bilateral.statement.index}`);
     assert.equal(res.status, 200);
-    const json = (await res.json()) as { hash: string; statement: { body?: { summary?: string } } };
-    assert.equal(json.hash, bilateral.hash, 'the same signed statement');
-    assert.equal(json.statement.body?.summary, `DDoS ${secret}`);
+    const json = JSON.parse(res.text) as StatementView;
+    assert.equal(json.body?.summary, `DDoS ${secret}`);
+    assert.deepEqual(json.sealedTo, ['avalon', 'borduria']);
+    assert.equal(json.statement.body, undefined, 'the statement is shown as signed: sealed, no body inside');
+    assertSignedByAvalon(json.statement, bilateral.hash);
+  });
+
+  test("a third party's API shows the statement as signed but never its body, in the statement and the case", async () => {
+    const s = party('syldavia');
+    const res = await api(s, `/statements/avalon/${bilateral.statement.index}`);
+    assert.equal(res.status, 200);
+    const json = JSON.parse(res.text) as StatementView;
+    assert.equal(json.body, null);
+    assert.deepEqual(json.sealedTo, ['avalon', 'borduria']);
+    assertSignedByAvalon(json.statement, bilateral.hash);
+    assert.ok(!res.text.includes(secret));
+    const theirCase = await api(s, '/cases/avalon:2026-0042');
+    assert.equal(theirCase.status, 200);
+    assert.ok(!theirCase.text.includes(secret), "the third party's case view holds no sealed body");
+    assert.equal((JSON.parse(theirCase.text) as { category: string | null }).category, null);
+    const addresseeCase = await api(party('borduria'), '/cases/avalon:2026-0042');
+    assert.ok(addresseeCase.text.includes(secret), "the addressee's case view holds the opened body (the search works)");
+  });
+
+  test("a sealed statement sent through the API is answered as signed, with the author's opened body beside it", async () => {
+    const example = STATEMENT_TYPES.get('notification')!.example;
+    const marker = `sent-marker-${randomUUID()}`;
+    const officer = JSON.parse((await api(party('avalon'), '/tokens', { name: 'duty officer', role: 'duty-officer' })).text) as { token: string };
+    const res = await api(party('avalon'), '/statements', { type: 'notification', to: ['genovia'], case: 'avalon:2026-0044', body: { ...example, summary: marker } }, officer.token);
+    assert.equal(res.status, 201, res.text);
+    const json = JSON.parse(res.text) as StatementView;
+    assert.equal(json.body?.summary, marker);
+    assert.deepEqual(json.sealedTo, ['avalon', 'genovia']);
+    assert.ok(!JSON.stringify(json.statement).includes(marker));
+    assertSignedByAvalon(json.statement, json.hash);
   });
 
   test("a third party holds the statement, verified, but not its body: not in its API, its database or its WAL", async () => {

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '../support/temp.js';
-import { KeyFileError, readKeyFile, readSigningKey, writeKeyFile, writeSigningKey } from '../../src/node/key-file.js';
+import { appendEncryptionKey, KeyFileError, readEncryptionKeys, readKeyFile, readSigningKey, writeEncryptionKeys, writeKeyFile, writeSigningKey } from '../../src/node/key-file.js';
+import { encryptionKeyPair } from '../../src/protocol/encryption-key.js';
 import { signingKeyFromSeed } from '../../src/protocol/keys.js';
 import { ED25519_TYPE, formatVerifierKey, parseVerifierKey } from '../../src/protocol/note-key.js';
 import { sha256 } from '../../src/protocol/hash.js';
@@ -134,5 +135,29 @@ describe('signing keys', () => {
     const path = fresh();
     await writeKeyFile(path, formatVerifierKey(name, ED25519_TYPE, key.publicKey.raw) + '\n');
     await assert.rejects(readSigningKey(path), problem('format'));
+  });
+});
+
+describe('encryption keys after a rotation', () => {
+  const name = 'avalon-borealis/avalon';
+  const key = (seed: number) => encryptionKeyPair(new Uint8Array(32).fill(seed));
+
+  test('appending keeps the older keys first, the new one last, mode 0600, no temporary file left', async () => {
+    const dir = tempDir();
+    const path = join(dir, 'encryption.key');
+    await writeEncryptionKeys(path, name, [key(1)]);
+    chmodSync(path, 0o400);
+    const all = await appendEncryptionKey(path, name, key(2));
+    assert.deepEqual(all.map((k) => k.id), [key(1).id, key(2).id]);
+    assert.deepEqual((await readEncryptionKeys(path, name)).map((k) => k.id), [key(1).id, key(2).id]);
+    assert.equal(statSync(path).mode & 0o777, 0o600);
+    assert.deepEqual(readdirSync(dir), ['encryption.key']);
+  });
+
+  test("a file of another party's keys is not appended to", async () => {
+    const path = join(tempDir(), 'encryption.key');
+    await writeEncryptionKeys(path, 'avalon-borealis/borduria', [key(1)]);
+    await assert.rejects(appendEncryptionKey(path, name, key(2)), (e: unknown) => e instanceof KeyFileError && e.problem === 'format');
+    assert.equal((await readEncryptionKeys(path, 'avalon-borealis/borduria')).length, 1);
   });
 });

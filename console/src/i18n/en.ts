@@ -64,6 +64,7 @@ export const en = {
   'case.timeline': 'Timeline',
   'case.actions': 'Actions',
   'case.notHeld': 'This node does not hold this statement yet.',
+  'case.sealed': 'Sealed to {parties}: only they can read it.',
   'case.stix': 'Cited STIX objects ({count})',
   'status.open': 'open',
   'status.acknowledged': 'acknowledged',

@@ -66,6 +66,7 @@ export const ru: Messages = {
   'case.timeline': 'Хронология',
   'case.actions': 'Действия',
   'case.notHeld': 'Этого заявления на узле ещё нет.',
+  'case.sealed': 'Запечатано для {parties}: прочитать могут только они.',
   'case.stix': 'Упомянутые объекты STIX ({count})',
   'status.open': 'открыто',
   'status.acknowledged': 'подтверждено',

@@ -66,6 +66,7 @@ export const vi: Messages = {
   'case.timeline': 'Diễn biến',
   'case.actions': 'Thao tác',
   'case.notHeld': 'Nút này chưa có tuyên bố này.',
+  'case.sealed': 'Đã niêm phong cho {parties}: chỉ họ đọc được.',
   'case.stix': 'Các đối tượng STIX được trích dẫn ({count})',
   'status.open': 'đang mở',
   'status.acknowledged': 'đã xác nhận',

@@ -36,7 +36,7 @@ function Entry({ entry, s }: { entry: TimelineEntry; s: StatementJson | null }) 
           <strong>{t(`type.${entry.type}` as MessageKey)}</strong> · <PartyName id={entry.party} /> · <Time iso={entry.time} />
           {s && s.statement.to.length > 0 && <span className="to"> → {s.statement.to.map((p, i) => <span key={p}>{i ? ', ' : ''}<PartyName id={p} /></span>)}</span>}
         </header>
-        {s ? <><StatementBody body={s.statement.body as Record<string, unknown>} /><Verification s={s} /></> : <p className="pending">{t('case.notHeld')}</p>}
+        {s ? <>{s.body ? <StatementBody body={s.body} /> : <p className="sealed">{t('case.sealed', { parties: (s.sealedTo ?? []).join(', ') })}</p>}<Verification s={s} /></> : <p className="pending">{t('case.notHeld')}</p>}
       </article>
     </li>
   );
