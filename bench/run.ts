@@ -7,6 +7,7 @@
  *   npm run bench -- --statements 20000  a smaller audit log (quick look)
  *   npm run bench -- --only latency    notification → receipt latency between two nodes (--rate, --seconds)
  *   npm run bench -- --only append     durable appends per second against raw signatures per second (--seconds)
+ *   npm run bench -- --only taxii      post 10,000 and 1,000,000 indicators over TAXII and page them back (--taxii-objects 100000: a smaller second run)
  *   npm run bench -- --dry-run         print the sections instead of writing docs/PERFORMANCE.md
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { auditBench } from './audit.bench.js';
 import { durableAppendBench } from './durable-append.bench.js';
 import { nodeLatencyBench } from './node-latency.bench.js';
 import { merkleBench } from './merkle.bench.js';
+import { taxiiBench } from './taxii.bench.js'; // issue 5
 import { machineDescription } from './machine.js';
 import { writeReport, type Section } from './report.js';
 
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '100' },
     seconds: { type: 'string', default: '20' },
     'dry-run': { type: 'boolean', default: false },
+    'taxii-objects': { type: 'string', default: '1000000' },
   },
 });
 const root = resolve(process.cwd());
@@ -54,6 +57,12 @@ try {
   if (wanted('append')) {
     const busy = load();
     const s = await durableAppendBench({ dir: join(dir, 'append'), seconds: Math.min(5, Number(values.seconds)) });
+    sections.push({ ...s, body: `${stamp} ${busy}\n\n${s.body}` });
+  }
+  if (wanted('taxii')) {
+    const busy = load();
+    const large = Number(values['taxii-objects']);
+    const s = await taxiiBench({ dir: join(dir, 'taxii'), small: Math.min(10_000, large), large });
     sections.push({ ...s, body: `${stamp} ${busy}\n\n${s.body}` });
   }
   if (sections.length === 0) throw new Error(`no benchmark called "${values.only}"`);

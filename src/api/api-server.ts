@@ -30,6 +30,7 @@ import { registerComplianceRoutes } from './compliance-routes.js';
 import { ApiError } from './api-errors.js';
 import { consoleBuilt, defaultConsoleDir, registerConsolePages } from '../console/console-pages.js';
 import { registerSessionRoutes } from '../console/session-routes.js';
+import { registerTaxii } from '../taxii/taxii-server.js'; // TAXII 2.1 (issue 5)
 
 export interface ApiServerOptions {
   node: NodeApi;
@@ -98,6 +99,7 @@ export async function buildApiServer(opts: ApiServerOptions): Promise<ApiApp> {
     registerTokenRoutes(typed, node);
     if (opts.scheduler) registerScheduleRoutes(typed, opts.scheduler);
   }, { prefix: API_PREFIX });
+  await registerTaxii(app as never, node); // TAXII 2.1 under /taxii2/ (issue 5): see docs/taxii.md
   return app;
 }
 

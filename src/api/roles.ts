@@ -27,6 +27,7 @@ export const SEND_RIGHTS: Readonly<Record<string, SendRight>> = {
   'communication-check': 'duty-officer',
   'communication-check-reply': 'duty-officer',
   indicators: 'duty-officer',
+  sighting: 'duty-officer', // TAXII (issue 5)
   escalation: 'approver',
   'commitment-affirmation': 'approver',
   'contacts-update': 'approver',

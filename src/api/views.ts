@@ -8,6 +8,7 @@ import type { CaseState } from '../protocol/case-state.js';
 import type { HashedStatement, Statement, StatementBody } from '../protocol/statement.js';
 import type { NodeApi, StatementView } from '../node/node-api.js';
 import { signedForm } from '../node/sealing.js';
+import { citedObjects, type CitedObjects } from '../taxii/case-citations.js'; // issue 5: STIX objects a case cites
 
 export interface SentView {
   author: string;
@@ -44,13 +45,14 @@ export function statementJson(v: StatementView): StatementJson {
 }
 
 /**
- * A case with each timeline entry's statement, as far as this node holds it. The case state is the node's fold,
- * which reads only the bodies this node can open: a sealed case of others shows its category and severity as null.
+ * A case with each timeline entry's statement, as far as this node holds it, and the STIX objects it cites. The case
+ * state is the node's fold, which reads only the bodies this node can open: a sealed case of others shows its
+ * category and severity as null.
  */
-export async function caseJson(node: NodeApi, c: CaseState): Promise<CaseState & { statements: Array<StatementJson | null> }> {
+export async function caseJson(node: NodeApi, c: CaseState): Promise<CaseState & { statements: Array<StatementJson | null>; stixObjects: CitedObjects[] }> {
   const statements = await Promise.all(c.timeline.map(async (e) => {
     const v = await node.statement(e.party, e.index);
     return v ? statementJson(v) : null;
   }));
-  return { ...c, statements };
+  return { ...c, statements, stixObjects: await citedObjects(node, c.id) };
 }

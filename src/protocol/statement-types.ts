@@ -21,12 +21,13 @@ import { STANDING_TYPES } from './bodies/standing.js';
 import { indicators } from './bodies/indicators.js';
 import { encryptionKeyRotation } from './bodies/encryption-key-rotation.js';
 import { PLAIN_TYPES } from './sealing-policy.js';
+import { sighting } from './bodies/sighting.js'; // TAXII (issue 5): feedback on shared indicators
 import type { StatementTypeSpec, ValidationContext } from './bodies/spec.js';
 
 export type { StatementTypeSpec, ValidationContext, AddressRule, CaseRule, DeadlineKind } from './bodies/spec.js';
 
 export const STATEMENT_TYPES: ReadonlyMap<string, StatementTypeSpec> = new Map(
-  [...CASE_OPENING_TYPES, ...CASE_PROGRESS_TYPES, ...CHANNEL_TYPES, ...STANDING_TYPES, indicators, encryptionKeyRotation].map((t) => [t.id, t]),
+  [...CASE_OPENING_TYPES, ...CASE_PROGRESS_TYPES, ...CHANNEL_TYPES, ...STANDING_TYPES, indicators, encryptionKeyRotation, sighting].map((t) => [t.id, t]),
 );
 
 export function statementType(id: string): StatementTypeSpec | undefined {

@@ -49,7 +49,7 @@ describe('the registry', () => {
   test('has every statement type of the issue, with ids statements can carry', () => {
     const expected = ['notification', 'receipt', 'acknowledgement', 'request-for-information', 'request-for-assistance', 'response',
       'prior-notice', 'consultation-request', 'communication-check', 'communication-check-reply', 'escalation', 'closure',
-      'commitment-affirmation', 'contacts-update', 'key-rotation', 'review-report', 'indicators', 'encryption-key-rotation'];
+      'commitment-affirmation', 'contacts-update', 'key-rotation', 'review-report', 'indicators', 'encryption-key-rotation', 'sighting'];
     assert.deepEqual([...STATEMENT_TYPES.keys()].sort(), [...expected].sort());
     for (const id of STATEMENT_TYPES.keys()) assert.match(id, ID_PATTERN);
   });
