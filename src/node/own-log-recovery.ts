@@ -60,8 +60,7 @@ export async function recoverOwnLog(ctx: NodeContext, waitMs = RECOVERY_WAIT_MS)
       const taken = ctx.tree(ctx.party).size - from;
       if (taken > 0) ctx.logger.warn({ peer: peer.party, from, taken }, `took back ${taken} own statements from ${peer.party} that this node's store had lost (restored from a backup, or a power cut)`);
     }
-    const recovered = ctx.tree(ctx.party).size - before;
-    return recovered;
+    return ctx.tree(ctx.party).size - before;
   });
 }
 

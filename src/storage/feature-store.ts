@@ -7,8 +7,8 @@
  * single writer and its durability settings) and records its migrations in a Kysely migration table of its own
  * (`parley_migrations_<feature>`), so features migrate independently and in any order.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, type RawBuilder, sql } from 'kysely';
-import { MigrationError } from './migrations.js';
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import { runMigrator } from './migrations.js';
 import type { SqlDialectName } from './schema.js';
 
 /** The database a core store runs on, for feature stores in src/storage/ only. */
@@ -17,15 +17,7 @@ export interface StoreDatabase {
   readonly dialect: SqlDialectName;
 }
 
-/** The column type for text: PostgreSQL's "C" collation so that ORDER BY is byte order, as in SQLite. */
-export function textType(dialect: SqlDialectName): RawBuilder<unknown> {
-  return dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
-}
-
-/** The column type for an auto-incremented integer id (used as the primary key). */
-export function serialType(dialect: SqlDialectName): RawBuilder<unknown> {
-  return dialect === 'postgres' ? sql`serial` : sql`integer`;
-}
+export { serialType, textType } from './migrations.js';
 
 const FEATURE_NAME = /^[a-z][a-z0-9_]{0,30}$/;
 
@@ -42,9 +34,5 @@ export async function migrateFeature(database: StoreDatabase, feature: string, m
     migrationTableName: `parley_migrations_${feature}`,
     migrationLockTableName: `parley_migrations_${feature}_lock`,
   });
-  const { error, results } = await migrator.migrateToLatest();
-  if (error !== undefined) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new MigrationError(failed ? `${feature}/${failed}` : feature, error);
-  }
+  await runMigrator(migrator, feature);
 }

@@ -7,7 +7,7 @@
  *    byte order as in SQLite, whatever locale the database was created with;
  *  - the evidence id is `integer primary key autoincrement` in SQLite and `serial` in PostgreSQL.
  */
-import { type Kysely, type Migration, type MigrationProvider, Migrator, sql } from 'kysely';
+import { type Kysely, type Migration, type MigrationProvider, Migrator, type RawBuilder, sql } from 'kysely';
 import type { SqlDialectName } from './schema.js';
 
 /** Thrown when the schema could not be brought up to date; the store must not be used then. */
@@ -18,8 +18,21 @@ export class MigrationError extends Error {
   }
 }
 
+/** The column type for text: PostgreSQL's "C" collation so that ORDER BY is byte order, as in SQLite. */
+export function textType(dialect: SqlDialectName): RawBuilder<unknown> {
+  return dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
+}
+
+/**
+ * The column type for an integer id the database numbers (used as the primary key). In SQLite it is the rowid,
+ * which may be handed out again after the highest row is deleted: for tables that never delete, or do not care.
+ */
+export function serialType(dialect: SqlDialectName): RawBuilder<unknown> {
+  return dialect === 'postgres' ? sql`serial` : sql`integer`;
+}
+
 function migration001(dialect: SqlDialectName): Migration {
-  const text = dialect === 'postgres' ? sql`text collate "C"` : sql`text`;
+  const text = textType(dialect);
   return {
     async up(db: Kysely<any>) {
       await db.schema
@@ -128,9 +141,14 @@ export function migrations(dialect: SqlDialectName): Record<string, Migration> {
 /** Brings the schema of `db` up to date; throws MigrationError (and leaves the failed migration rolled back). */
 export async function migrateToLatest(db: Kysely<any>, dialect: SqlDialectName): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => migrations(dialect) };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  await runMigrator(new Migrator({ db, provider }));
+}
+
+/** Runs a migrator to the latest migration; throws MigrationError naming the failed one (with `prefix/` if given). */
+export async function runMigrator(migrator: Migrator, prefix?: string): Promise<void> {
+  const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new MigrationError(failed, error);
+    throw new MigrationError(prefix === undefined ? failed : failed ? `${prefix}/${failed}` : prefix, error);
   }
 }
