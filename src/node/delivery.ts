@@ -92,6 +92,11 @@ class PeerDelivery {
       });
   }
 
+  /** Whether the loop is running now: a push in flight, or about to be (its receipts being stored). */
+  get running(): boolean {
+    return this.busy !== undefined;
+  }
+
   /** The peer showed it is reachable (it pushed to us): retry now rather than at the end of the backoff. */
   peerIsBack(): void {
     if (this.state.attempts === 0) return;
@@ -261,6 +266,12 @@ export class Delivery {
     this.ctx.events.off('mirrored', this.onMirrored);
     await Promise.all([...this.loops.values()].map((l) => l.stop()));
     this.loops.clear();
+  }
+
+  /** Whether a push to some peer is in flight (own checkpoints wait for it: own-checkpoints.ts). */
+  pushing(): boolean {
+    for (const loop of this.loops.values()) if (loop.running) return true;
+    return false;
   }
 
   /** The delivery state as the loop holds it (ahead of the store only between an attempt and its write). */

@@ -42,7 +42,7 @@ export interface PartyNodeOptions {
   peers: ReadonlyMap<string, PeerTransport>;
   /** Gossip interval and cosigning retries (backfill is the node's own). */
   witnessing?: Omit<WitnessingOptions, 'backfill'>;
-  /** How often the own log's checkpoint may be signed (default: at most once per 200 ms). */
+  /** How often the own log's checkpoint may be signed (default: at most once per 200 ms, once the pushes settled). */
   checkpoints?: OwnCheckpointsOptions;
   /** How long own receipts may wait to be pushed together (default 100 ms). */
   delivery?: DeliveryOptions;
@@ -119,9 +119,9 @@ export class PartyNode implements NodeApi {
     const witnessingOptions = options.witnessing ?? {};
     this.ownLog = new OwnLog(ctx);
     this.receiving = new Receiving(ctx);
-    this.witnessing = new Witnessing(ctx, { ...witnessingOptions, backfill: (party) => backfill(ctx, party) });
-    this.checkpoints = new OwnCheckpoints(ctx, () => this.witnessing.checkpointSigned(), options.checkpoints);
+    this.witnessing = new Witnessing(ctx, { ...witnessingOptions, backfill: (party, wanted) => backfill(ctx, party, wanted) });
     this.delivery = new Delivery(ctx, options.delivery);
+    this.checkpoints = new OwnCheckpoints(ctx, () => this.witnessing.checkpointSigned(), options.checkpoints, () => this.delivery.pushing());
     this.caseView = new CaseView(ctx.statements, ctx.agreement);
     // An alarm must never go unheard: EventEmitter throws on an 'error' event without listeners, and logs nothing.
     ctx.events.on('alarm', (e) => ctx.logger.warn({ kind: e.kind, party: e.party, reportedBy: e.reportedBy }, e.summary));
