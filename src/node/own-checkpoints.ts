@@ -3,15 +3,16 @@
  * cosign it. Each checkpoint costs a transaction here and a cosigning round trip with a transaction on both sides,
  * so under a steady stream of appends the node signs at most one per interval (default 200 ms) covering all of them.
  *
- * A due checkpoint also waits for the pushes to settle: until no push of this node is in flight and no statement
- * was appended, mirrored or delivered for `settleMs` (default 2 ms). Signed in the middle of a push, its transaction
- * and the witnesses' would hold up the push and its receipt, which is what someone is waiting for; signed after it,
- * it costs nobody anything. Under pushes that never settle it waits at most `maxDeferMs` (default 1 s): every
- * statement is still checkpointed, and so witnessed, within interval + maxDeferMs of its append.
+ * A due checkpoint also waits for the pushes to settle (settling.ts): until no push is under way either way and no
+ * statement was appended, mirrored or delivered for `settleMs` (default 2 ms). Signed in the middle of a push, its
+ * transaction and the witnesses' would hold up the push and its receipt, which is what someone is waiting for;
+ * signed after it, it costs nobody anything. Under pushes that never settle it waits at most `maxDeferMs` (default
+ * 1 s): every statement is still checkpointed, and so witnessed, within interval + maxDeferMs of its append.
  */
 import { signCheckpoint } from '../protocol/checkpoint.js';
 import { toHex } from '../protocol/encoding.js';
 import type { NodeContext } from './node-context.js';
+import { DEFAULT_SETTLE_MS, Settling } from './settling.js';
 
 export interface OwnCheckpointsOptions {
   /** The least real time between two checkpoints signed because of appends (default 200 ms; 0: as soon as settled). */
@@ -23,55 +24,40 @@ export interface OwnCheckpointsOptions {
 }
 
 export const DEFAULT_CHECKPOINT_INTERVAL_MS = 200;
-export const DEFAULT_CHECKPOINT_SETTLE_MS = 2;
 export const DEFAULT_CHECKPOINT_MAX_DEFER_MS = 1000;
-
-/** Whether the node is pushing to a peer now (delivery.ts): a checkpoint then waits. */
-export type PushingNow = () => boolean;
 
 export class OwnCheckpoints {
   private scheduled: Promise<void> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastSignedReal = -Infinity;
-  /** When a statement was last appended, mirrored or delivered (real ms). */
-  private lastActivity = -Infinity;
   private readonly intervalMs: number;
   private readonly settleMs: number;
   private readonly maxDeferMs: number;
-  private readonly onAppended = (): void => {
-    this.lastActivity = Date.now();
-    void this.schedule();
-  };
-  private readonly onActivity = (): void => {
-    this.lastActivity = Date.now();
-  };
+  private readonly onAppended = (): void => void this.schedule();
 
-  /** `signed` is called after each new checkpoint is stored (the witnessing asks the peers to cosign it). */
+  /**
+   * `signed` is called after each new checkpoint is stored (the witnessing asks the peers to cosign it); `settling`
+   * tells when the pushes have settled (the node's, started and stopped by it; without one, they always have).
+   */
   constructor(
     private readonly ctx: NodeContext,
     private readonly signed: () => void,
     options: OwnCheckpointsOptions = {},
-    private readonly pushing: PushingNow = () => false,
+    private readonly settling: Settling = new Settling(ctx.events),
   ) {
     this.intervalMs = options.intervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
-    this.settleMs = options.settleMs ?? DEFAULT_CHECKPOINT_SETTLE_MS;
+    this.settleMs = options.settleMs ?? DEFAULT_SETTLE_MS;
     this.maxDeferMs = options.maxDeferMs ?? DEFAULT_CHECKPOINT_MAX_DEFER_MS;
   }
 
   start(): void {
     this.ctx.events.on('appended', this.onAppended);
-    this.ctx.events.on('mirrored', this.onActivity);
-    this.ctx.events.on('delivered', this.onActivity);
-    this.ctx.events.on('deliveryFailed', this.onActivity);
     void this.schedule(); // a crash between an append and its checkpoint leaves the log uncovered
   }
 
   /** Stops listening, and signs a checkpoint already scheduled now (the store closes after the node stops). */
   async stop(): Promise<void> {
     this.ctx.events.off('appended', this.onAppended);
-    this.ctx.events.off('mirrored', this.onActivity);
-    this.ctx.events.off('delivered', this.onActivity);
-    this.ctx.events.off('deliveryFailed', this.onActivity);
     if (this.timer !== undefined) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -104,8 +90,8 @@ export class OwnCheckpoints {
         const now = Date.now();
         const due = this.lastSignedReal + this.intervalMs;
         if (now < due) return wait(due - now);
-        const quietFor = now - this.lastActivity;
-        if (now >= deadline || (quietFor >= this.settleMs && !this.pushing())) return resolve();
+        const quietFor = this.settling.quietMs();
+        if (now >= deadline || quietFor >= this.settleMs) return resolve();
         wait(Math.min(deadline - now, Math.max(1, this.settleMs - quietFor)));
       };
       const wait = (ms: number): void => {

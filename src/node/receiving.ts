@@ -21,6 +21,7 @@ import { keyHistory, type KeyHistory } from './peer-keys.js';
 import { isReceiptOfOwn, needsReceipt, receiptDraft, receiptRecord } from './receipts.js';
 import { hasRecoveredReceipt } from './own-log-recovery.js';
 import { Refusal } from './refusal.js';
+import type { Settling } from './settling.js';
 import { signedForm } from './sealing.js';
 import { hashedOf, storedOf } from './stored-form.js';
 
@@ -165,12 +166,14 @@ class Batch {
 }
 
 export class Receiving {
-  constructor(private readonly ctx: NodeContext) {}
+  /** `settling`: the node's, to which answering a push is activity (background work waits for it to end). */
+  constructor(private readonly ctx: NodeContext, private readonly settling?: Settling) {}
 
   /** A push by `caller` of statements of `author`'s log: only the author pushes its own log. */
   async push(caller: string, author: string, body: unknown): Promise<ReceiveResult> {
     if (caller !== author) throw new Refusal(403, 'push.not-author', `${caller} cannot push ${author}'s log: each party pushes only its own`);
-    return this.receive(author, batchOf(body), caller);
+    const receive = (): Promise<ReceiveResult> => this.receive(author, batchOf(body), caller);
+    return this.settling ? this.settling.during(receive) : receive();
   }
 
   /** Checks and mirrors consecutive statements of `author`'s log, shown to this node by `reportedBy`. */
