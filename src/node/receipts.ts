@@ -8,7 +8,7 @@ import { codebookFor } from '../protocol/codebook.js';
 import { toHex } from '../protocol/encoding.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { MerkleTree } from '../protocol/merkle-tree.js';
-import { parseStatement, refTo, verifyStatementSignature, type HashedStatement, type Statement } from '../protocol/statement.js';
+import { parseStatement, refTo, verifyHashedSignature, type HashedStatement, type Statement } from '../protocol/statement.js';
 import { validateStatement } from '../protocol/statement-types.js';
 import type { Agreement } from '../protocol/agreement.js';
 import type { StoredReceipt } from '../storage/store.js';
@@ -65,7 +65,7 @@ export function checkReturnedReceipt(value: unknown, peer: string, keys: KeyHist
     h = parseStatement(value);
     const s = h.statement;
     if (s.author !== peer) throw new BadReceiptError(peer, `a receipt from ${peer} signed as ${s.author}`);
-    verifyStatementSignature(s, keys.keyAt(s.index).publicKey);
+    verifyHashedSignature(h, keys.keyAt(s.index).publicKey);
     validateStatement(s, { agreement, codebook: codebookFor(agreement.codebook) });
   } catch (e) {
     if (e instanceof ProtocolError) throw new BadReceiptError(peer, `${peer} returned a receipt that does not hold: ${e.rule}: ${e.message}`);

@@ -11,7 +11,7 @@
 import { codebookFor } from '../protocol/codebook.js';
 import { toHex } from '../protocol/encoding.js';
 import { FormatError, SignatureError, ValidationError } from '../protocol/errors.js';
-import { parseStatement, verifyStatementSignature, type HashedStatement, type Statement } from '../protocol/statement.js';
+import { parseStatement, verifyHashedSignature, type HashedStatement, type Statement } from '../protocol/statement.js';
 import { validateStatement } from '../protocol/statement-types.js';
 import type { Evidence, StoredReceipt } from '../storage/store.js';
 import { MAX_BATCH } from '../federation/paths.js';
@@ -103,7 +103,7 @@ class Batch {
 
   private verifySignature(h: HashedStatement): void {
     try {
-      verifyStatementSignature(h.statement, this.keys.keyAt(h.statement.index).publicKey);
+      verifyHashedSignature(h, this.keys.keyAt(h.statement.index).publicKey);
     } catch (e) {
       if (!(e instanceof SignatureError)) throw e;
       this.keep('forged-statement', `${this.author}#${h.statement.index} is not signed by ${this.author}'s key`, { statement: h.statement });
