@@ -3,6 +3,7 @@
  * The log is also the outbox: delivery sends every own statement to every peer, so appending is all `send` does
  * besides checking the draft (delivery and checkpointing follow the 'appended' event).
  */
+import { checkJson } from '../protocol/canonical.js';
 import { codebookFor } from '../protocol/codebook.js';
 import { FormatError, ValidationError } from '../protocol/errors.js';
 import { checkEnvelope, signStatement, type HashedStatement, type StatementBody, type StatementRef, type UnsignedStatement } from '../protocol/statement.js';
@@ -11,6 +12,7 @@ import type { Agreement } from '../protocol/agreement.js';
 import { DraftRejectedError, type StatementDraft } from './node-api.js';
 import type { NodeContext } from './node-context.js';
 import { withBody } from './sealing.js';
+import { POOL_MIN_GROUP, SigningPool } from './signing-pool.js';
 import { storedOf } from './stored-form.js';
 
 /** An own statement before the node numbers, dates and signs it. */
@@ -39,10 +41,11 @@ function completeDraft(draft: StatementDraft, agreement: Agreement, author: stri
 
 /**
  * The time for the next own statements: now, or the last own statement's time if the clock stepped backwards
- * (the log's times must never decrease). The last time comes from memory, not the store.
+ * (the log's times must never decrease). The last time comes from memory, not the store, or is `after`: the time of
+ * a group signed but not yet written.
  */
-function nextOwnTime(ctx: NodeContext, time?: string): string {
-  const last = ctx.statements.last(ctx.party)?.statement.time;
+function nextOwnTime(ctx: NodeContext, time?: string, after?: string): string {
+  const last = after ?? ctx.statements.last(ctx.party)?.statement.time;
   const now = time ?? ctx.clock.nowIso();
   return last !== undefined && last > now ? last : now;
 }
@@ -91,40 +94,65 @@ interface QueuedSend {
   reject: (e: unknown) => void;
 }
 
+/** Sends checked, numbered and signed together, waiting to be written in one transaction. */
+interface SignedGroup {
+  sends: QueuedSend[];
+  signed: HashedStatement[];
+  time: string;
+}
+
 /** The most statements one group commit writes (a bound on one transaction, and on one 'appended' burst). */
 const MAX_GROUP = 256;
+/** Groups written back to back before the own log lets other writers (receipts, checkpoints) have their turn. */
+const MAX_ROUNDS = 8;
 
 /**
- * Signs one draft at `index`, checked as every peer will check it (the body in clear, as its addressees will read
- * it), sealed when it is addressed to some parties but not all; throws DraftRejectedError. What it resolves with
- * carries the body beside the sealed form: the node that said it can read it.
+ * How many of `queued` sends the next group takes. When no group is being written yet, many at once are split in
+ * two, so that one half is signed while the other is written: senders that wait for their answer before sending
+ * again would otherwise all sit in one group, and the signing threads and the writer would take turns instead of
+ * working together. Behind a group being written, the next takes all that wait.
  */
-async function signDraft(ctx: NodeContext, draft: OwnDraft, index: number, time: string): Promise<HashedStatement> {
+function groupSize(queued: number, first: boolean): number {
+  return Math.min(MAX_GROUP, first && queued >= 2 * POOL_MIN_GROUP ? Math.ceil(queued / 2) : queued);
+}
+
+/**
+ * Checks one draft at `index` as every peer will check the statement (the body in clear, as its addressees will read
+ * it) and seals it when it is addressed to some parties but not all; throws DraftRejectedError.
+ */
+async function draftToSign(ctx: NodeContext, draft: OwnDraft, index: number, time: string): Promise<UnsignedStatement> {
   const unsigned = ownUnsigned(ctx, draft, index, time);
   try {
     checkEnvelope(unsigned, false);
+    checkJson(unsigned); // here, so that a signing thread is never given what it cannot sign
   } catch (e) {
-    // A malformed case id, ref or addressee list.
+    // A malformed case id, ref or addressee list; a value JSON cannot carry.
     if (e instanceof FormatError) throw new DraftRejectedError(e.rule, e.rule.replace(/^statement\./, ''), e.message);
     throw e;
   }
   checkDraft(ctx, unsigned);
-  const toSign = await ctx.sealing.sealIfNeeded(unsigned);
-  const signed = signStatement(toSign, ctx.signingKey);
-  return toSign === unsigned ? signed : withBody(signed, draft.body);
+  return ctx.sealing.sealIfNeeded(unsigned);
 }
 
 /**
- * The own log's writer. Sends are group-committed: while one transaction is being written (fsynced), the sends that
- * arrive queue, and the next transaction carries all of them — numbered in arrival order, each signed. Every caller's
- * promise resolves only after the transaction holding its statement is durable, so durability is the same as one
- * transaction per statement, at a fraction of the fsyncs.
+ * The own log's writer. Sends are group-committed: while one transaction is being written and flushed, the sends
+ * that arrive queue, and the next transaction carries all of them — numbered in arrival order, each signed. Every
+ * caller's promise resolves only after the transaction holding its statement is durable, so durability is the same
+ * as one transaction per statement, at a fraction of the flushes.
+ *
+ * Under load the groups are pipelined: the next group is checked and handed to the signing threads
+ * (signing-pool.ts) as soon as the current one is signed, so it is signed while the current one is written. It is
+ * numbered after the current one; if that write fails, its sends go back to the head of the queue to be numbered
+ * again, and nothing signed for them is ever shown to anyone.
  */
 export class OwnLog {
   private readonly queue: QueuedSend[] = [];
   private flushing = false;
+  private readonly signing: SigningPool;
 
-  constructor(private readonly ctx: NodeContext) {}
+  constructor(private readonly ctx: NodeContext, signingThreads?: number) {
+    this.signing = new SigningPool(ctx.signingKey, signingThreads);
+  }
 
   /** Validates, signs and appends durably; resolves only once the store has written it. */
   send(draft: StatementDraft): Promise<HashedStatement> {
@@ -140,37 +168,72 @@ export class OwnLog {
     });
   }
 
-  /** Starts a group commit unless one is under way (that one starts the next when it ends). */
+  /** Stops the signing threads (sends still work: small groups sign inline, and a new thread starts if needed). */
+  close(): Promise<void> {
+    return this.signing.close();
+  }
+
+  /** Starts writing groups unless that is under way (it starts again when it ends, if sends are waiting). */
   private flush(): void {
     if (this.flushing || this.queue.length === 0) return;
     this.flushing = true;
-    void this.ctx.exclusive(() => this.commitGroup()).finally(() => {
+    void this.ctx.exclusive(() => this.writeGroups()).finally(() => {
       this.flushing = false;
       this.flush();
     });
   }
 
-  /** Signs and writes the queued sends in one transaction. A rejected draft fails alone; a failed write fails them all. */
-  private async commitGroup(): Promise<void> {
-    const group = this.queue.splice(0, MAX_GROUP);
-    const time = nextOwnTime(this.ctx);
-    const signed: { send: QueuedSend; h: HashedStatement }[] = [];
-    for (const send of group) {
+  /** Writes up to MAX_ROUNDS groups, signing each next group while the one before it is written. */
+  private async writeGroups(): Promise<void> {
+    const tree = this.ctx.tree(this.ctx.party);
+    let next: Promise<SignedGroup> | undefined = this.signGroup(tree.size, nextOwnTime(this.ctx), true);
+    for (let round = 1; next; round++) {
+      const group: SignedGroup = await next;
+      next = this.queue.length > 0 && round < MAX_ROUNDS ? this.signGroup(tree.size + group.signed.length, nextOwnTime(this.ctx, undefined, group.time), false) : undefined;
+      if (!(await this.writeGroup(group)) && next) {
+        // Numbered after a group that is not in the log: number these again, from where the log really ends.
+        this.queue.unshift(...(await next).sends);
+        return;
+      }
+    }
+  }
+
+  /** Takes the next sends off the queue, checks them and signs them at `base`, `base + 1`, … A refused draft fails alone. */
+  private async signGroup(base: number, time: string, first: boolean): Promise<SignedGroup> {
+    const taken = this.queue.splice(0, groupSize(this.queue.length, first));
+    const sends: QueuedSend[] = [];
+    const toSign: UnsignedStatement[] = [];
+    for (const send of taken) {
       try {
-        signed.push({ send, h: await signDraft(this.ctx, send.draft, this.ctx.tree(this.ctx.party).size + signed.length, time) });
+        toSign.push(await draftToSign(this.ctx, send.draft, base + toSign.length, time));
+        sends.push(send);
       } catch (e) {
         send.reject(e);
       }
     }
-    if (signed.length === 0) return;
+    let signed: HashedStatement[];
+    try {
+      signed = await this.signing.sign(toSign);
+    } catch (e) {
+      for (const send of sends) send.reject(e);
+      return { sends: [], signed: [], time };
+    }
+    // What the sends resolve with carries the body beside the sealed form: the node that said it can read it.
+    return { sends, signed: signed.map((h, i) => ('sealed' in toSign[i]! ? withBody(h, sends[i]!.draft.body) : h)), time };
+  }
+
+  /** Writes one group in one transaction; false if the write failed (its sends are rejected). */
+  private async writeGroup(group: SignedGroup): Promise<boolean> {
+    if (group.signed.length === 0) return true;
     try {
       const storedAt = this.ctx.clock.nowIso();
-      await this.ctx.store.write({ statements: signed.map(({ h }) => storedOf(h, storedAt)) });
-      ownAppended(this.ctx, signed.map(({ h }) => h));
+      await this.ctx.store.write({ statements: group.signed.map((h) => storedOf(h, storedAt)) });
+      ownAppended(this.ctx, group.signed);
     } catch (e) {
-      for (const { send } of signed) send.reject(e);
-      return;
+      for (const send of group.sends) send.reject(e);
+      return false;
     }
-    for (const { send, h } of signed) send.resolve(h);
+    group.sends.forEach((send, i) => send.resolve(group.signed[i]!));
+    return true;
   }
 }

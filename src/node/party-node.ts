@@ -49,6 +49,8 @@ export interface PartyNodeOptions {
   delivery?: DeliveryOptions;
   /** How long start() waits for each peer's answer when asking for own statements the store lost (default 5 s). */
   recoveryWaitMs?: number;
+  /** Threads that sign bursts of own statements (signing-pool.ts); 0 signs everything on the event loop. Default: one per core, at most four. */
+  signingThreads?: number;
 }
 
 /** The node cannot run as configured (its key is not the one the agreement pins, a peer has no transport…). */
@@ -120,7 +122,7 @@ export class PartyNode implements NodeApi {
 
   private constructor(readonly ctx: NodeContext, private readonly options: PartyNodeOptions) {
     const witnessingOptions = options.witnessing ?? {};
-    this.ownLog = new OwnLog(ctx);
+    this.ownLog = new OwnLog(ctx, options.signingThreads);
     this.settling = new Settling(ctx.events);
     this.receiving = new Receiving(ctx, this.settling);
     this.witnessing = new Witnessing(ctx, { ...witnessingOptions, backfill: (party, wanted) => backfill(ctx, party, wanted) });
@@ -174,6 +176,7 @@ export class PartyNode implements NodeApi {
     this.settling.stop();
     await backfillsSettled(this.ctx);
     await this.ctx.exclusive(async () => undefined); // let the last write finish
+    await this.ownLog.close();
   }
 
   send(draft: StatementDraft): Promise<HashedStatement> {

@@ -25,6 +25,9 @@ function isPlainObject(value: object): boolean {
 function assertJson(value: unknown, path: string, stack: Set<object>): void {
   switch (typeof value) {
     case 'string':
+      // canonicalize would refuse it too, but only after the walk: checking here lets checkJson() promise the text.
+      if (!(value as string & { isWellFormed(): boolean }).isWellFormed()) refuse(path, 'a string with a lone surrogate');
+      return;
     case 'boolean':
       return;
     case 'number':
@@ -53,8 +56,16 @@ function assertJson(value: unknown, path: string, stack: Set<object>): void {
 
 /** The canonical text of a JSON value. Refuses what JSON cannot carry (undefined, functions, NaN, Infinity, …). */
 export function canonicalJson(value: unknown): string {
-  assertJson(value, '$', new Set());
+  checkJson(value);
   return canonicalJsonOfParsed(value);
+}
+
+/**
+ * Throws FormatError ('json.canonical') for anything canonicalJson would refuse; what passes, JSON.stringify
+ * carries exactly, and canonicalJsonOfParsed of its JSON.parse gives canonicalJson's text.
+ */
+export function checkJson(value: unknown): void {
+  assertJson(value, '$', new Set());
 }
 
 /**

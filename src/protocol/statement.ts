@@ -141,9 +141,31 @@ export function statementSigningBytes(unsigned: UnsignedStatement): Uint8Array {
 export function signStatement(statement: UnsignedStatement, key: SigningKey): HashedStatement {
   const { sig: _old, ...unsigned } = statement as Statement;
   checkEnvelope(unsigned, false);
-  const unsignedText = canonicalJson(unsigned);
+  return withSignatureParts(unsigned, signCanonical(canonicalJson(unsigned), key));
+}
+
+/** What signing a statement produces besides the statement itself. */
+export interface SignatureParts {
+  sig: string;
+  /** The signed statement's JCS, as UTF-8: the Merkle leaf. */
+  leaf: Uint8Array;
+  leafHash: Uint8Array;
+}
+
+/**
+ * Signs an unsigned statement given as its canonical text, which the caller checked (signStatement checks it; the
+ * node's signing threads sign what the node checked). No parse, no second canonicalization.
+ */
+export function signCanonical(unsignedText: string, key: SigningKey): SignatureParts {
   const sig = toBase64(sign(key, utf8(STATEMENT_SIGNING_PREFIX + unsignedText)));
-  return hashedFromLeafText({ ...unsigned, sig }, withSignature(unsignedText, sig));
+  const leaf = utf8(withSignature(unsignedText, sig));
+  return { sig, leaf, leafHash: leafHash(leaf) };
+}
+
+/** The signed statement from the unsigned one and what signCanonical made of its text. */
+export function withSignatureParts(unsigned: UnsignedStatement, parts: SignatureParts): HashedStatement {
+  const { sig: _old, ...rest } = unsigned as Statement;
+  return { statement: { ...rest, sig: parts.sig }, leaf: parts.leaf, leafHash: parts.leafHash, hash: toHex(parts.leafHash) };
 }
 
 /** Computes a signed statement's leaf and hash (no signature check). */

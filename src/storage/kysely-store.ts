@@ -44,14 +44,33 @@ function bound(n: number): number {
 /** Runs `writes` in a transaction of its own whose commit does not wait for the disk. */
 export type RelaxedCommit = (db: Kysely<Database>, writes: (tx: Transaction<Database>) => Promise<void>) => Promise<void>;
 
+/**
+ * How a driver makes a commit durable when the commit alone does not (SQLite: wal-sync.ts). write() defers the sync
+ * of its transaction's commit and syncs after the connection is released, so the next transaction can be written
+ * while the disk flushes this one.
+ */
+export interface Durability {
+  /** Called inside a transaction: its COMMIT is not to be synced on the connection. */
+  deferCommit(): void;
+  /** Resolves once everything committed before the call is on the disk. */
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface KyselyStoreOptions {
+  /** How this driver commits a refetchable write without waiting for the disk (PostgreSQL). */
+  relaxed?: RelaxedCommit;
+  /** Undefined: a commit is durable when it returns (PostgreSQL), or durability is off (benchmarks). */
+  durability?: Durability;
+}
+
 export class KyselyStore implements Store {
   private closing: Promise<void> | undefined;
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly dialect: SqlDialectName,
-    /** How this driver commits a refetchable write without waiting for the disk; undefined: it never waits anyway. */
-    private readonly relaxed?: RelaxedCommit,
+    private readonly options: KyselyStoreOptions = {},
   ) {}
 
   get database(): StoreDatabase {
@@ -64,17 +83,26 @@ export class KyselyStore implements Store {
 
   /** Closes the connection(s); calling it again waits for the first close. */
   close(): Promise<void> {
-    this.closing ??= this.db.destroy();
+    this.closing ??= this.db.destroy().then(() => this.options.durability?.close());
     return this.closing;
   }
 
   async write(writes: StoreWrites): Promise<void> {
+    const { relaxed, durability } = this.options;
+    const refetchable = writes.refetchable === true;
     try {
-      if (writes.refetchable === true && this.relaxed) await this.relaxed(this.db, (tx) => applyWrites(tx, writes));
-      else await this.db.transaction().execute((tx) => applyWrites(tx, writes));
+      if (refetchable && relaxed) await relaxed(this.db, (tx) => applyWrites(tx, writes));
+      else {
+        await this.db.transaction().execute(async (tx) => {
+          durability?.deferCommit();
+          await applyWrites(tx, writes);
+        });
+      }
     } catch (err) {
       throw asConflict(err);
     }
+    // Refetchable writes need not reach the disk now: the next durable write's sync carries them too.
+    if (!refetchable) await durability?.sync();
   }
 
   async logSize(author: string): Promise<number> {

@@ -19,7 +19,7 @@ export function openPostgresStore(url: string, options: PostgresOptions = {}): S
   // An idle connection that breaks (server restart) is emitted on the pool; unhandled, it would end the process.
   // The next query gets a fresh connection or fails with its own error, which is where it is reported.
   pool.on('error', () => undefined);
-  return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', commitAsynchronously);
+  return new KyselyStore(new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), 'postgres', { relaxed: commitAsynchronously });
 }
 
 /** A refetchable write (store.ts) with synchronous_commit off for its own transaction only (SET LOCAL). */

@@ -1,10 +1,13 @@
 /**
  * The SQLite driver: one file, one better-sqlite3 connection, the shared Kysely implementation.
  *
- * Durability: WAL with `synchronous = FULL` fsyncs the WAL on every commit, so a statement acknowledged to a user
- * survives kill -9 *and* power loss. NORMAL would survive kill -9 only (the last commits may roll back after a power
- * cut), which a signed, acknowledged statement cannot afford: the node would later sign a different statement at
- * the same index, which is a fork.
+ * Durability: a write resolves only once its commit is on the disk, so a statement acknowledged to a user survives
+ * kill -9 *and* power loss. Losing the last commits on a power cut is not an option for a signed, acknowledged
+ * statement: the node would later sign a different statement at the same index, which is a fork. The connection runs
+ * WAL with `synchronous = NORMAL` and the node fdatasyncs the WAL itself, off the event loop (wal-sync.ts): the same
+ * guarantee as FULL, without stopping the node for the disk. Every commit is synced before the connection is handed
+ * on — including feature stores' writes and migrations — except the core store's write(), which syncs after handing
+ * it on (so the next transaction can be written meanwhile) and skips the sync for refetchable writes (store.ts).
  *
  * Other processes (the CLI adding a token while the node runs) may write the same file: transactions begin
  * IMMEDIATE, taking the write lock first and waiting for it up to busy_timeout. A deferred transaction that reads and
@@ -12,44 +15,37 @@
  */
 import BetterSqlite3 from 'better-sqlite3';
 import {
-  CompiledQuery, type DatabaseConnection, type DialectAdapter, type Driver, SqliteAdapter, sql, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type SqliteDatabase,
+  CompiledQuery, type DatabaseConnection, type DialectAdapter, type Driver, type QueryResult, SqliteAdapter, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type SqliteDatabase,
 } from 'kysely';
-import { KyselyStore, type RelaxedCommit } from './kysely-store.js';
+import { KyselyStore, type Durability } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
+import { WalSync, type SyncFile } from './wal-sync.js';
 
 export interface SqliteOptions {
-  /** FULL unless you are measuring what FULL costs: see the module comment. */
-  synchronous?: 'FULL' | 'NORMAL';
+  /** False only to measure what durability costs (benchmarks): commits are then never flushed to the disk. */
+  durable?: boolean;
   /** How long a write waits for another process holding the file's lock (ms). */
   busyTimeoutMs?: number;
+  /** How the WAL is flushed (tests observe acknowledgements with it); default FileHandle.datasync(). */
+  syncFile?: SyncFile;
 }
 
 /** Opens (creating if needed) the store in `file`. Call migrate() before use. */
 export function openSqliteStore(file: string, options: SqliteOptions = {}): Store {
   const database = new BetterSqlite3(file);
   database.pragma('journal_mode = WAL');
-  database.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  database.pragma('synchronous = NORMAL');
   database.pragma(`busy_timeout = ${Math.trunc(options.busyTimeoutMs ?? 5000)}`);
   database.pragma('foreign_keys = ON');
-  const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: keepingPrepared(database) }) });
-  return new KyselyStore(db, 'sqlite', options.synchronous === 'NORMAL' ? undefined : commitWithoutFsync);
+  const wal = options.durable === false ? undefined : new WalSync(`${file}-wal`, options.syncFile);
+  const dialect = new DurableSqliteDialect({ database: keepingPrepared(database) }, database, wal);
+  return new KyselyStore(new Kysely<Database>({ dialect }), 'sqlite', wal ? { durability: walDurability(wal) } : {});
 }
 
-/**
- * A refetchable write (store.ts) under synchronous = NORMAL. SQLite refuses to change the level inside a
- * transaction, so it is changed around it — holding the one connection throughout, so that no other transaction
- * (a durable one, or a feature store's) can begin while the level is lowered.
- */
-const commitWithoutFsync: RelaxedCommit = (db, writes) =>
-  db.connection().execute(async (connection) => {
-    await sql`pragma synchronous = NORMAL`.execute(connection);
-    try {
-      await connection.transaction().execute(writes);
-    } finally {
-      await sql`pragma synchronous = FULL`.execute(connection);
-    }
-  });
+function walDurability(wal: WalSync): Durability {
+  return { deferCommit: () => wal.deferCommit(), sync: () => wal.sync(), close: () => wal.close() };
+}
 
 /** How many distinct SQL texts stay prepared (the store sends a few dozen; multi-row inserts vary with the row count). */
 const PREPARED = 256;
@@ -76,19 +72,58 @@ function keepingPrepared(database: BetterSqlite3.Database): SqliteDatabase {
   };
 }
 
-class ImmediateSqliteDriver extends SqliteDriver {
+/** Begins transactions IMMEDIATE (module comment) and syncs each commit before the connection is handed on. */
+class DurableSqliteDriver extends SqliteDriver {
+  private connection: DatabaseConnection | undefined;
+
+  constructor(config: SqliteDialectConfig, private readonly database: BetterSqlite3.Database, private readonly wal: WalSync | undefined) {
+    super(config);
+  }
+
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const inner = await super.acquireConnection();
+    this.connection ??= this.wal ? syncingConnection(inner, this.database, this.wal) : inner;
+    return this.connection;
+  }
+
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    this.wal?.resetDeferral();
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+
+  override async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    this.wal?.resetDeferral(); // a deferral belonged to the rolled-back transaction, not to the next write
+    await super.rollbackTransaction(connection);
   }
 }
 
-class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(private readonly config: SqliteDialectConfig) {
+/**
+ * The connection, waiting for the WAL to reach the disk after every commit: a COMMIT, or a write outside a
+ * transaction (which SQLite commits on its own) — unless the transaction's caller deferred the sync.
+ */
+function syncingConnection(inner: DatabaseConnection, database: BetterSqlite3.Database, wal: WalSync): DatabaseConnection {
+  return {
+    async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+      const result = await inner.executeQuery<R>(query);
+      if (!database.inTransaction && !isRead(query) && wal.takeCommit()) await wal.sync();
+      return result;
+    },
+    streamQuery: (query, chunkSize) => inner.streamQuery(query, chunkSize),
+  };
+}
+
+/** Selects and pragma reads change nothing; everything else (INSERT, UPDATE, DELETE, DDL, COMMIT) may have. */
+function isRead(query: CompiledQuery): boolean {
+  return query.query.kind === 'SelectQueryNode' || /^\s*(select\b|rollback\b|pragma \w+\s*$)/i.test(query.sql);
+}
+
+class DurableSqliteDialect extends SqliteDialect {
+  constructor(private readonly config: SqliteDialectConfig, private readonly database: BetterSqlite3.Database, private readonly wal: WalSync | undefined) {
     super(config);
   }
 
   override createDriver(): Driver {
-    return new ImmediateSqliteDriver(this.config);
+    return new DurableSqliteDriver(this.config, this.database, this.wal);
   }
 
   override createAdapter(): DialectAdapter {

@@ -7,6 +7,7 @@ import { DraftRejectedError, type StatementDraft } from '../../src/node/node-api
 import type { PeerTransport } from '../../src/node/node-context.js';
 import { PartyNode } from '../../src/node/party-node.js';
 import type { StoreWrites } from '../../src/storage/store.js';
+import { parseStatement, verifyStatementSignature } from '../../src/protocol/statement.js';
 import { makeAgreement, partyKey } from '../support/case-builder.js';
 import { MemoryStore } from './core-memory-store.js';
 import { testNet, until } from './core-network.js';
@@ -128,5 +129,63 @@ describe('delivery of own receipts', () => {
     } finally {
       await net.close();
     }
+  });
+});
+
+describe('bursts through the signing threads', () => {
+  const notification = (i: number, summary = `burst ${i}`): StatementDraft => ({
+    type: 'notification', to: ['borealis'], case: `avalon:burst-${i}`,
+    body: { category: 'information-gathering.scanner', severity: 'high', summary, actions: ['investigate'], language: 'en' },
+  });
+
+  async function verifiedLog(store: CountingStore): Promise<number[]> {
+    const stored = await store.statements('avalon', 0, Number.MAX_SAFE_INTEGER);
+    const key = partyKey(0).publicKey;
+    let time = '';
+    return stored.map((s, i) => {
+      const h = parseStatement(s.text);
+      verifyStatementSignature(h.statement, key);
+      assert.equal(h.statement.index, i, 'contiguous from 0');
+      assert.ok(h.statement.time >= time, 'times never go back');
+      time = h.statement.time;
+      return h.statement.index;
+    });
+  }
+
+  it('numbers hundreds of sends made at once in the order they were made, each signed by the node, in few transactions', async () => {
+    const store = new CountingStore();
+    const node = await openNode(store);
+    try {
+      const sent = await Promise.all(Array.from({ length: 600 }, (_, i) => node.send(notification(i))));
+      assert.deepEqual(sent.map((h) => h.statement.case), Array.from({ length: 600 }, (_, i) => `avalon:burst-${i}`));
+      assert.deepEqual(sent.map((h) => h.statement.index), [...Array(600).keys()]);
+      assert.equal((await verifiedLog(store)).length, 600);
+      assert.ok(store.statementWrites < 20, `600 sends in ${store.statementWrites} transactions`);
+    } finally {
+      await node.stop();
+    }
+  });
+
+  it('refuses a draft JSON cannot carry alone, in a burst signed by the threads', async () => {
+    const store = new CountingStore();
+    const node = await openNode(store);
+    const results = await Promise.allSettled(Array.from({ length: 60 }, (_, i) => node.send(notification(i, i === 30 ? 'lone \ud800 surrogate' : `burst ${i}`))));
+    const refused = results.flatMap((r, i) => (r.status === 'rejected' ? [i] : []));
+    assert.deepEqual(refused, [30]);
+    assert.ok((results[30] as PromiseRejectedResult).reason instanceof DraftRejectedError);
+    assert.equal((await verifiedLog(store)).length, 59);
+  });
+
+  it('numbers again the group signed behind a write that failed, so the log has no gap', async () => {
+    const store = new CountingStore();
+    const node = await openNode(store);
+    store.failNext = new Error('disk full');
+    const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => node.send(notification(i))));
+    const failed = results.filter((r) => r.status === 'rejected');
+    assert.ok(failed.length > 0 && failed.length < 200, `the first group failed (${failed.length} sends), the rest were written`);
+    for (const r of failed) assert.match(String((r as PromiseRejectedResult).reason), /disk full/);
+    const written = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.statement.index] : []));
+    assert.deepEqual(written, [...Array(200 - failed.length).keys()]);
+    assert.equal((await verifiedLog(store)).length, 200 - failed.length);
   });
 });
