@@ -93,6 +93,7 @@ export class Witnessing {
   async stop(): Promise<void> {
     this.stopped = true;
     for (const lag of this.lagging.values()) clearTimeout(lag.timer);
+    this.lagging.clear();
     await Promise.all([this.gossip.stop(), this.cosigning.stop()]);
   }
 
