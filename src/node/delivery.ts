@@ -22,7 +22,7 @@ import type { DeliveryState, StoredReceipt } from '../storage/store.js';
 import { retryDelayMs } from './backoff.js';
 import type { NodeContext, PeerResponse, PeerTransport } from './node-context.js';
 import { keyHistory } from './peer-keys.js';
-import { BadReceiptError, checkReturnedReceipt, receiptRecord } from './receipts.js';
+import { BadReceiptError, checkReturnedReceipt, noteCheckedReceipt, receiptRecord } from './receipts.js';
 import { realDelayUntil } from './clock.js';
 import { DEFAULT_SETTLE_MS, Settling } from './settling.js';
 import { statementsJson } from './stored-form.js';
@@ -221,7 +221,9 @@ class PeerDelivery {
     const ok: HashedStatement[] = [];
     for (const r of value) {
       try {
-        ok.push(checkReturnedReceipt(r, this.peer, keys, this.ctx.agreement, this.ctx.party, this.ctx.tree(this.ctx.party)));
+        const h = checkReturnedReceipt(r, this.peer, keys, this.ctx.agreement, this.ctx.party, this.ctx.tree(this.ctx.party));
+        noteCheckedReceipt(this.ctx, h.hash, keys.vkeyAt(h.statement.index));
+        ok.push(h);
       } catch (e) {
         if (!(e instanceof BadReceiptError)) throw e;
         this.ctx.logger.warn({ peer: this.peer, problem: e.message }, 'ignored a receipt that does not hold');

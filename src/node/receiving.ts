@@ -18,7 +18,7 @@ import { MAX_BATCH } from '../federation/paths.js';
 import type { NodeContext } from './node-context.js';
 import { ownAppended, signNextOwn } from './own-log.js';
 import { keyHistory, type KeyHistory } from './peer-keys.js';
-import { isReceiptOfOwn, needsReceipt, receiptDraft, receiptRecord } from './receipts.js';
+import { isReceiptOfOwn, needsReceipt, receiptDraft, receiptRecord, takeCheckedReceipt } from './receipts.js';
 import { hasRecoveredReceipt } from './own-log-recovery.js';
 import { Refusal } from './refusal.js';
 import type { Settling } from './settling.js';
@@ -102,6 +102,8 @@ class Batch {
   }
 
   private verifySignature(h: HashedStatement): void {
+    // A receipt this node already checked when it came back in a push answer: same bytes, same key, same verdict.
+    if (takeCheckedReceipt(this.ctx, h.hash, this.keys.vkeyAt(h.statement.index))) return;
     try {
       verifyHashedSignature(h, this.keys.keyAt(h.statement.index).publicKey);
     } catch (e) {
