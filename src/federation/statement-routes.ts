@@ -32,7 +32,9 @@ export function registerStatementRoutes(app: FastifyInstance, node: PartyNode): 
     const party = knownLog(node, request.params.party);
     const from = sizeParam(request.query, 'from', 0);
     const limit = Math.min(sizeParam(request.query, 'limit', MAX_BATCH), MAX_BATCH);
-    const stored = await node.store.statements(party, from, from + limit);
+    // Up to the log's tree, not the store: a transaction is visible in the store a moment before it is flushed to
+    // the disk, and a statement a peer held that a power cut then took from this node could be signed over (a fork).
+    const stored = await node.store.statements(party, from, Math.min(from + limit, node.ctx.tree(party).size));
     return reply.type('application/json').send(`{"statements":${statementsJson(stored.map((s) => s.text))}}`);
   });
 }
