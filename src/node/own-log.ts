@@ -183,19 +183,30 @@ export class OwnLog {
     });
   }
 
-  /** Writes up to MAX_ROUNDS groups, signing each next group while the one before it is written. */
+  /**
+   * Writes up to MAX_ROUNDS groups, signing each next group while the one before it is committed. A group is
+   * committed without waiting for the disk; its flush runs in the background while the next groups are signed and
+   * committed, and once it is done the group joins the tree and its senders are answered, group after group in order.
+   * Nobody hears of a statement before its flush: not its sender, not delivery or checkpoints (which follow the tree),
+   * not a peer pulling the log (served up to the tree). The session holds the own log's lock until every flush is
+   * done, so that receipts and other own statements are numbered after these.
+   */
   private async writeGroups(): Promise<void> {
-    const tree = this.ctx.tree(this.ctx.party);
-    let next: Promise<SignedGroup> | undefined = this.signGroup(tree.size, nextOwnTime(this.ctx), true);
+    let size = this.ctx.tree(this.ctx.party).size;
+    let answered: Promise<void> = Promise.resolve();
+    let next: Promise<SignedGroup> | undefined = this.signGroup(size, nextOwnTime(this.ctx), true);
     for (let round = 1; next; round++) {
       const group: SignedGroup = await next;
-      next = this.queue.length > 0 && round < MAX_ROUNDS ? this.signGroup(tree.size + group.signed.length, nextOwnTime(this.ctx, undefined, group.time), false) : undefined;
-      if (!(await this.writeGroup(group)) && next) {
+      size += group.signed.length;
+      next = this.queue.length > 0 && round < MAX_ROUNDS ? this.signGroup(size, nextOwnTime(this.ctx, undefined, group.time), false) : undefined;
+      if (!(await this.commitGroup(group))) {
         // Numbered after a group that is not in the log: number these again, from where the log really ends.
-        this.queue.unshift(...(await next).sends);
-        return;
+        if (next) this.queue.unshift(...(await next).sends);
+        break;
       }
+      answered = this.answerAfter(answered, group);
     }
+    await answered;
   }
 
   /** Takes the next sends off the queue, checks them and signs them at `base`, `base + 1`, … A refused draft fails alone. */
@@ -222,18 +233,36 @@ export class OwnLog {
     return { sends, signed: signed.map((h, i) => ('sealed' in toSign[i]! ? withBody(h, sends[i]!.draft.body) : h)), time };
   }
 
-  /** Writes one group in one transaction; false if the write failed (its sends are rejected). */
-  private async writeGroup(group: SignedGroup): Promise<boolean> {
+  /** Commits one group in one transaction, not waiting for the disk; false if the store refused it (its sends are rejected). */
+  private async commitGroup(group: SignedGroup): Promise<boolean> {
     if (group.signed.length === 0) return true;
     try {
       const storedAt = this.ctx.clock.nowIso();
-      await this.ctx.store.write({ statements: group.signed.map((h) => storedOf(h, storedAt)) });
-      ownAppended(this.ctx, group.signed);
+      await this.ctx.store.write({ statements: group.signed.map((h) => storedOf(h, storedAt)), flushLater: true });
+      return true;
     } catch (e) {
       for (const send of group.sends) send.reject(e);
       return false;
     }
+  }
+
+  /**
+   * Once the groups before it are answered and its own commit is on the disk: the group joins the tree (delivery and
+   * checkpointing hear of it) and its senders are answered. A failed flush rejects them instead. Never rejects.
+   */
+  private async answerAfter(before: Promise<void>, group: SignedGroup): Promise<void> {
+    if (group.signed.length === 0) return before;
+    // Asked now, so that the disk flushes this group together with the ones before it if it can.
+    const flushed = this.ctx.store.flush().then(() => undefined, (e: unknown) => ({ error: e }));
+    await before;
+    const failure = await flushed;
+    try {
+      if (failure) throw failure.error;
+      ownAppended(this.ctx, group.signed);
+    } catch (e) {
+      for (const send of group.sends) send.reject(e);
+      return;
+    }
     group.sends.forEach((send, i) => send.resolve(group.signed[i]!));
-    return true;
   }
 }

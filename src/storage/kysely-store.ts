@@ -102,7 +102,11 @@ export class KyselyStore implements Store {
       throw asConflict(err);
     }
     // Refetchable writes need not reach the disk now: the next durable write's sync carries them too.
-    if (!refetchable) await durability?.sync();
+    if (!refetchable && writes.flushLater !== true) await durability?.sync();
+  }
+
+  async flush(): Promise<void> {
+    await this.options.durability?.sync();
   }
 
   async logSize(author: string): Promise<number> {

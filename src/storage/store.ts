@@ -152,6 +152,12 @@ export interface StoreWrites {
    * node's own statements, mirrored statements (the receipts signed for them), witness state or evidence.
    */
   refetchable?: boolean;
+  /**
+   * True to have write() resolve once the transaction is committed, before it is on the disk: the caller calls
+   * flush() before it tells anyone of what it wrote (the own log writes its next group meanwhile). A commit is
+   * visible to readers at once, so such a caller must not let what it wrote be read before the flush either.
+   */
+  flushLater?: boolean;
 }
 
 export interface Store {
@@ -167,6 +173,9 @@ export interface Store {
    * A checkpoint (log, size, root) or cosignature (log, size, witness) already stored is kept as first stored.
    */
   write(writes: StoreWrites): Promise<void>;
+
+  /** Resolves once everything committed before the call is on the disk (at once where every commit already is). */
+  flush(): Promise<void>;
 
   /** Number of statements stored for `author` (= the next index). */
   logSize(author: string): Promise<number>;

@@ -31,6 +31,9 @@ export class MemoryStore implements Store {
     throw new Error('the memory store has no SQL database: feature stores need SQLite or PostgreSQL');
   }
 
+  /** Every write here is as durable as it will ever be. */
+  async flush(): Promise<void> {}
+
   async write(w: StoreWrites): Promise<void> {
     const sizes = new Map<string, number>();
     for (const s of w.statements ?? []) {

@@ -8,6 +8,9 @@ import type { PeerTransport } from '../../src/node/node-context.js';
 import { PartyNode } from '../../src/node/party-node.js';
 import type { StoreWrites } from '../../src/storage/store.js';
 import { parseStatement, verifyStatementSignature } from '../../src/protocol/statement.js';
+import { join } from 'node:path';
+import { openSqliteStore } from '../../src/storage/sqlite.js';
+import { tempDir } from '../support/temp.js';
 import { makeAgreement, partyKey } from '../support/case-builder.js';
 import { MemoryStore } from './core-memory-store.js';
 import { testNet, until } from './core-network.js';
@@ -187,5 +190,65 @@ describe('bursts through the signing threads', () => {
     const written = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.statement.index] : []));
     assert.deepEqual(written, [...Array(200 - failed.length).keys()]);
     assert.equal((await verifiedLog(store)).length, 200 - failed.length);
+  });
+});
+
+describe('the own log and the disk (SQLite)', () => {
+  const dir = tempDir('parley-own-log-');
+  let files = 0;
+
+  /** A node on SQLite whose WAL flushes wait until the test releases them. */
+  async function nodeOnHeldDisk(): Promise<{ node: PartyNode; release: () => void; fail: (e: Error) => void; started: () => number }> {
+    const held: { release: () => void; fail: (e: Error) => void }[] = [];
+    let holding = false;
+    let started = 0;
+    const store = openSqliteStore(join(dir, `own-${++files}.db`), {
+      syncFile: async (handle) => {
+        started++;
+        if (holding) await new Promise<void>((release, fail) => held.push({ release, fail }));
+        return handle.datasync();
+      },
+    });
+    await store.migrate();
+    const node = await PartyNode.open({
+      party: 'avalon', agreement, signingKey: partyKey(0), store, clock: systemClock, logger: pino({ level: 'silent' }),
+      peers: new Map([['borealis', unreachable]]),
+    });
+    holding = true;
+    return {
+      node,
+      release: () => held.splice(0).forEach((h) => h.release()),
+      fail: (e) => held.splice(0).forEach((h) => h.fail(e)),
+      started: () => started,
+    };
+  }
+
+  it('answers no sender, and tells neither delivery nor a pulling peer, before the statement is on the disk', async () => {
+    const { node, release } = await nodeOnHeldDisk();
+    const appended: number[] = [];
+    node.events.on('appended', (h) => appended.push(h.statement.index));
+    let answered = 0;
+    const sends = Array.from({ length: 300 }, () => node.send(check()).then((h) => (answered++, h)));
+    await until('the first groups are committed', async () => (await node.store.logSize('avalon')) > 0);
+    assert.equal(answered, 0, 'committed, not flushed: nobody is answered');
+    assert.equal(node.ctx.tree('avalon').size, 0, 'the tree (what delivery, checkpoints and pulls see) has not grown');
+    assert.deepEqual(appended, []);
+    const releasing = setInterval(release, 5); // every flush from now on, as it comes
+    const sent = await Promise.all(sends).finally(() => clearInterval(releasing));
+    assert.deepEqual(sent.map((h) => h.statement.index), [...Array(300).keys()]);
+    assert.deepEqual(appended, [...Array(300).keys()], 'the tree grew in order, once each');
+    await node.store.close();
+  });
+
+  it('rejects the senders of a group whose flush failed, and never adds it to the tree', async () => {
+    const { node, fail, started } = await nodeOnHeldDisk();
+    const before = started();
+    const sends = Array.from({ length: 50 }, () => node.send(check()));
+    await until('a flush is under way', async () => started() > before);
+    fail(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }));
+    const results = await Promise.allSettled(sends);
+    assert.ok(results.every((r) => r.status === 'rejected' && /EIO/.test(String(r.reason))), 'every sender hears of the failure');
+    assert.equal(node.ctx.tree('avalon').size, 0);
+    await node.store.close();
   });
 });
