@@ -31,12 +31,15 @@ export function buildFederationApp(o: FederationAppOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: FEDERATION_BODY_LIMIT, logger: false, ...o.fastify }) as unknown as FastifyInstance;
   app.decorateRequest('peerParty', '');
   registerErrorHandling(app);
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every push, and has nothing to wait for.
+  app.addHook('onRequest', (request, reply, done) => {
     const party = o.peerOf(request);
     if (party === undefined || party === o.node.party) {
-      return reply.code(403).send({ error: 'peer.unpinned', message: 'the client certificate is not one the agreement pins for another party' });
+      void reply.code(403).send({ error: 'peer.unpinned', message: 'the client certificate is not one the agreement pins for another party' });
+      return;
     }
     request.peerParty = party;
+    done();
   });
   registerStatementRoutes(app, o.node);
   registerLogRoutes(app, o.node);

@@ -9,9 +9,12 @@
  * it is back, and ends its backoff early.
  *
  * Own receipts alone are not pushed at once: the party they acknowledge already holds each one (it came back in the
- * answer to its push), so they wait up to RECEIPT_DELAY_MS (configurable) and go several to a push. A busy node would otherwise
- * answer every statement it receives with a push of its receipt — a transaction on each side per statement —
- * competing with the deliveries that someone is waiting for.
+ * answer to its push). A push of receipts alone goes at most once per RECEIPT_DELAY_MS (configurable) after the last
+ * push to that peer, so that a busy node sends several in one push instead of answering every statement it receives
+ * with a push of its receipt — a transaction on each side per statement — and then only once the pushes have
+ * settled (settling.ts), between the exchanges someone is waiting for rather than in the middle of one: on a timer
+ * alone it would fall, at a steady rate, right on the peer's next push. Anything else to deliver takes the waiting
+ * receipts along at once.
  */
 import { MAX_BATCH, pushPath } from '../federation/paths.js';
 import type { HashedStatement } from '../protocol/statement.js';
@@ -19,13 +22,16 @@ import type { DeliveryState, StoredReceipt } from '../storage/store.js';
 import { retryDelayMs } from './backoff.js';
 import type { NodeContext, PeerResponse, PeerTransport } from './node-context.js';
 import { keyHistory } from './peer-keys.js';
-import { BadReceiptError, checkReturnedReceipt, receiptRecord } from './receipts.js';
+import { BadReceiptError, checkReturnedReceipt, noteCheckedReceipt, receiptRecord } from './receipts.js';
 import { realDelayUntil } from './clock.js';
+import { DEFAULT_SETTLE_MS, Settling } from './settling.js';
 import { statementsJson } from './stored-form.js';
 import { fromUtf8 } from '../protocol/encoding.js';
 
-/** How long own receipts with nothing else to deliver may wait to be pushed together (real ms). */
+/** The least time between a push and the next push of own receipts alone (real ms). */
 export const RECEIPT_DELAY_MS = 100;
+/** The longest own receipts wait for the pushes to settle once RECEIPT_DELAY_MS has passed (real ms). */
+export const RECEIPT_MAX_SETTLE_WAIT_MS = 1000;
 
 export interface DeliveryOptions {
   /** Default RECEIPT_DELAY_MS; 0 pushes receipts at once like any other statement. */
@@ -62,12 +68,15 @@ class PeerDelivery {
   private timer: NodeJS.Timeout | undefined;
   /** When the receipts now pending (and nothing else) were first seen waiting. */
   private receiptsWaitingSince: number | undefined;
+  /** When the last push to this peer started (real ms); the loop's start counts as one. */
+  private lastPushAt = Date.now();
 
   constructor(
     private readonly ctx: NodeContext,
     private readonly transport: PeerTransport,
     public state: DeliveryState,
     private readonly receiptDelayMs: number,
+    private readonly settling: Settling,
   ) {}
 
   private get peer(): string {
@@ -129,7 +138,10 @@ class PeerDelivery {
     this.timer.unref();
   }
 
-  /** How much longer the pending statements may wait: > 0 only while they are all own receipts, for RECEIPT_DELAY_MS. */
+  /**
+   * How much longer the pending statements may wait: > 0 only while they are all own receipts, until RECEIPT_DELAY_MS
+   * after the last push and then until the pushes settle (at most RECEIPT_MAX_SETTLE_WAIT_MS more).
+   */
   private receiptHoldMs(ownSize: number): number {
     if (this.receiptDelayMs <= 0) return 0;
     for (let i = this.state.ackedSize; i < ownSize; i++) {
@@ -138,14 +150,25 @@ class PeerDelivery {
         return 0;
       }
     }
-    this.receiptsWaitingSince ??= Date.now();
-    const hold = this.receiptsWaitingSince + this.receiptDelayMs - Date.now();
-    if (hold <= 0) this.receiptsWaitingSince = undefined;
-    return hold;
+    const now = Date.now();
+    const since = (this.receiptsWaitingSince ??= now);
+    const due = this.lastPushAt + this.receiptDelayMs;
+    if (now < due) return due - now;
+    const quiet = this.settling.quietMs();
+    if (quiet >= DEFAULT_SETTLE_MS || now >= Math.max(due, since) + RECEIPT_MAX_SETTLE_WAIT_MS) {
+      this.receiptsWaitingSince = undefined;
+      return 0;
+    }
+    return Math.max(1, DEFAULT_SETTLE_MS - quiet);
   }
 
   /** One push; true when the peer acknowledged something. */
   private async attempt(ownSize: number): Promise<boolean> {
+    this.lastPushAt = Date.now();
+    return this.settling.during(() => this.push(ownSize));
+  }
+
+  private async push(ownSize: number): Promise<boolean> {
     const from = this.state.ackedSize;
     const to = Math.min(ownSize, from + MAX_BATCH);
     try {
@@ -198,7 +221,9 @@ class PeerDelivery {
     const ok: HashedStatement[] = [];
     for (const r of value) {
       try {
-        ok.push(checkReturnedReceipt(r, this.peer, keys, this.ctx.agreement, this.ctx.party, this.ctx.tree(this.ctx.party)));
+        const h = checkReturnedReceipt(r, this.peer, keys, this.ctx.agreement, this.ctx.party, this.ctx.tree(this.ctx.party));
+        noteCheckedReceipt(this.ctx, h.hash, keys.vkeyAt(h.statement.index));
+        ok.push(h);
       } catch (e) {
         if (!(e instanceof BadReceiptError)) throw e;
         this.ctx.logger.warn({ peer: this.peer, problem: e.message }, 'ignored a receipt that does not hold');
@@ -244,12 +269,13 @@ export class Delivery {
   private readonly onAppended = (): void => this.loops.forEach((l) => l.kick());
   private readonly onMirrored = (h: HashedStatement): void => this.loops.get(h.statement.author)?.peerIsBack();
 
-  constructor(private readonly ctx: NodeContext, private readonly options: DeliveryOptions = {}) {}
+  /** `settling`: the node's (started and stopped by it), which own receipts wait for; without one, only these pushes count. */
+  constructor(private readonly ctx: NodeContext, private readonly options: DeliveryOptions = {}, private readonly settling = new Settling(ctx.events)) {}
 
   async start(): Promise<void> {
     for (const [peer, transport] of this.ctx.peers) {
       const state = (await this.ctx.store.delivery(peer)) ?? initialDelivery(peer);
-      this.loops.set(peer, new PeerDelivery(this.ctx, transport, state, this.options.receiptDelayMs ?? RECEIPT_DELAY_MS));
+      this.loops.set(peer, new PeerDelivery(this.ctx, transport, state, this.options.receiptDelayMs ?? RECEIPT_DELAY_MS, this.settling));
     }
     this.ctx.events.on('appended', this.onAppended);
     this.ctx.events.on('mirrored', this.onMirrored);

@@ -23,6 +23,7 @@ import { OwnLog } from './own-log.js';
 import { Receiving } from './receiving.js';
 import { recoverOwnLog } from './own-log-recovery.js';
 import { Sealing } from './sealing.js';
+import { Settling } from './settling.js';
 import { StatementCache } from './statement-cache.js';
 import type { EncryptionKeyPair } from '../protocol/encryption-key.js';
 import { hashedOf } from './stored-form.js';
@@ -42,9 +43,9 @@ export interface PartyNodeOptions {
   peers: ReadonlyMap<string, PeerTransport>;
   /** Gossip interval and cosigning retries (backfill is the node's own). */
   witnessing?: Omit<WitnessingOptions, 'backfill'>;
-  /** How often the own log's checkpoint may be signed (default: at most once per 200 ms). */
+  /** How often the own log's checkpoint may be signed (default: at most once per 200 ms, once the pushes settled). */
   checkpoints?: OwnCheckpointsOptions;
-  /** How long own receipts may wait to be pushed together (default 100 ms). */
+  /** How long after a push own receipts alone may be pushed (default 100 ms, and then once the pushes settled). */
   delivery?: DeliveryOptions;
   /** How long start() waits for each peer's answer when asking for own statements the store lost (default 5 s). */
   recoveryWaitMs?: number;
@@ -115,15 +116,18 @@ export class PartyNode implements NodeApi {
   private readonly checkpoints: OwnCheckpoints;
   private readonly delivery: Delivery;
   private readonly caseView: CaseView;
+  /** When the pushes have settled: own checkpoints and receipt-only pushes wait for it. */
+  private readonly settling: Settling;
   private started = false;
 
   private constructor(readonly ctx: NodeContext, private readonly options: PartyNodeOptions) {
     const witnessingOptions = options.witnessing ?? {};
     this.ownLog = new OwnLog(ctx, options.signingThreads);
-    this.receiving = new Receiving(ctx);
-    this.witnessing = new Witnessing(ctx, { ...witnessingOptions, backfill: (party) => backfill(ctx, party) });
-    this.checkpoints = new OwnCheckpoints(ctx, () => this.witnessing.checkpointSigned(), options.checkpoints);
-    this.delivery = new Delivery(ctx, options.delivery);
+    this.settling = new Settling(ctx.events);
+    this.receiving = new Receiving(ctx, this.settling);
+    this.witnessing = new Witnessing(ctx, { ...witnessingOptions, backfill: (party, wanted) => backfill(ctx, party, wanted) });
+    this.delivery = new Delivery(ctx, options.delivery, this.settling);
+    this.checkpoints = new OwnCheckpoints(ctx, () => this.witnessing.checkpointSigned(), options.checkpoints, this.settling);
     this.caseView = new CaseView(ctx.statements, ctx.agreement);
     // An alarm must never go unheard: EventEmitter throws on an 'error' event without listeners, and logs nothing.
     ctx.events.on('alarm', (e) => ctx.logger.warn({ kind: e.kind, party: e.party, reportedBy: e.reportedBy }, e.summary));
@@ -154,6 +158,7 @@ export class PartyNode implements NodeApi {
     if (this.started) return;
     this.started = true;
     await recoverOwnLog(this.ctx, this.options.recoveryWaitMs);
+    this.settling.start();
     this.checkpoints.start();
     await this.delivery.start();
     this.witnessing.start();
@@ -168,6 +173,7 @@ export class PartyNode implements NodeApi {
     await this.checkpoints.stop();
     await this.delivery.stop();
     await this.witnessing.stop();
+    this.settling.stop();
     await backfillsSettled(this.ctx);
     await this.ctx.exclusive(async () => undefined); // let the last write finish
     await this.ownLog.close();

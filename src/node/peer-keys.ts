@@ -9,12 +9,29 @@ import { parseVerifierKey, type VerifierKey } from '../protocol/note-key.js';
 import type { Statement } from '../protocol/statement.js';
 import type { StatementCache } from './statement-cache.js';
 
+/**
+ * Verifier keys already parsed, by their text: a key history is built for every push and every push answer, and
+ * parsing a key (base64, key id, key object) costs a third of a signature check. Few keys: the agreement's and
+ * the rotations'.
+ */
+const parsedKeys = new Map<string, VerifierKey>();
+
+function parsedKey(vkey: string): VerifierKey {
+  let key = parsedKeys.get(vkey);
+  if (key === undefined) {
+    key = parseVerifierKey(vkey);
+    if (parsedKeys.size >= 1000) parsedKeys.clear();
+    parsedKeys.set(vkey, key);
+  }
+  return key;
+}
+
 export class KeyHistory {
   /** Keys in force from an index on, in increasing index order; the first is the agreement's, from 0. */
   private readonly keys: Array<{ from: number; vkey: string; key: VerifierKey }>;
 
   constructor(readonly party: string, agreementKey: string) {
-    this.keys = [{ from: 0, vkey: agreementKey, key: parseVerifierKey(agreementKey) }];
+    this.keys = [{ from: 0, vkey: agreementKey, key: parsedKey(agreementKey) }];
   }
 
   private entryAt(index: number): { vkey: string; key: VerifierKey } {
@@ -37,7 +54,7 @@ export class KeyHistory {
   follow(s: Statement): void {
     if (s.type !== 'key-rotation' || s.author !== this.party || typeof s.body?.newKey !== 'string') return;
     if (this.keys.some((k) => k.from === s.index + 1)) return;
-    this.keys.push({ from: s.index + 1, vkey: s.body.newKey, key: parseVerifierKey(s.body.newKey) });
+    this.keys.push({ from: s.index + 1, vkey: s.body.newKey, key: parsedKey(s.body.newKey) });
     this.keys.sort((a, b) => a.from - b.from);
   }
 }

@@ -21,10 +21,22 @@ export function federationServerOptions(files: Pick<NodeFiles, 'tls'>): ServerOp
   };
 }
 
-/** The fingerprint of the certificate the other end presented, or undefined if it presented none. */
+/** Fingerprints of the certificates presented on open connections (TLS 1.3 only: no renegotiation changes them). */
+const fingerprints = new WeakMap<TLSSocket, string>();
+
+/**
+ * The fingerprint of the certificate the other end presented, or undefined if it presented none. Computed once per
+ * connection (the handshake's check and every request on a keep-alive connection ask it): reading the certificate
+ * and hashing it costs about as much as routing the request.
+ */
 export function peerFingerprint(socket: TLSSocket): string | undefined {
+  const known = fingerprints.get(socket);
+  if (known !== undefined) return known;
   const raw = socket.getPeerCertificate(true)?.raw;
-  return raw && raw.length > 0 ? certificateFingerprint(raw) : undefined;
+  if (!raw || raw.length === 0) return undefined;
+  const fingerprint = certificateFingerprint(raw);
+  fingerprints.set(socket, fingerprint);
+  return fingerprint;
 }
 
 /**

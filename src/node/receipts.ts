@@ -8,11 +8,12 @@ import { codebookFor } from '../protocol/codebook.js';
 import { toHex } from '../protocol/encoding.js';
 import { ProtocolError } from '../protocol/errors.js';
 import type { MerkleTree } from '../protocol/merkle-tree.js';
-import { parseStatement, refTo, verifyStatementSignature, type HashedStatement, type Statement } from '../protocol/statement.js';
+import { parseStatement, refTo, verifyHashedSignature, type HashedStatement, type Statement } from '../protocol/statement.js';
 import { validateStatement } from '../protocol/statement-types.js';
 import type { Agreement } from '../protocol/agreement.js';
 import type { StoredReceipt } from '../storage/store.js';
 import type { OwnDraft } from './own-log.js';
+import type { NodeContext } from './node-context.js';
 import type { KeyHistory } from './peer-keys.js';
 import { storedOf } from './stored-form.js';
 
@@ -47,6 +48,32 @@ export function isReceiptOfOwn(s: HashedStatement, self: string, ownTree: Merkle
   return toHex(ownTree.leafHash(ref.index)) === ref.hash && st.body?.received === ref.hash;
 }
 
+/**
+ * Receipts a peer returned for a push and this node checked, by hash, with the verifier key that checked them. The
+ * same statements reach the node again when the peer pushes its log: the same hash is the same signed bytes, so
+ * with the same key in force the signature needs no second check (a third of the cost of mirroring a receipt).
+ * Memory only, and bounded: a receipt not found here is simply checked again.
+ */
+const checkedReceipts = new WeakMap<NodeContext, Map<string, string>>();
+const CHECKED_RECEIPTS_LIMIT = 10_000;
+
+/** Notes that the receipt with hash `hash` verified with `vkey`. */
+export function noteCheckedReceipt(ctx: NodeContext, hash: string, vkey: string): void {
+  let checked = checkedReceipts.get(ctx);
+  if (!checked) checkedReceipts.set(ctx, (checked = new Map()));
+  if (checked.size >= CHECKED_RECEIPTS_LIMIT) checked.clear();
+  checked.set(hash, vkey);
+}
+
+/** Whether the statement with hash `hash` is a returned receipt already verified with `vkey` (asked once: it is forgotten). */
+export function takeCheckedReceipt(ctx: NodeContext, hash: string, vkey: string): boolean {
+  const checked = checkedReceipts.get(ctx);
+  const by = checked?.get(hash);
+  if (by === undefined) return false;
+  checked!.delete(hash);
+  return by === vkey;
+}
+
 /** A receipt a peer returned that this node cannot accept. */
 export class BadReceiptError extends Error {
   constructor(readonly peer: string, message: string) {
@@ -65,7 +92,7 @@ export function checkReturnedReceipt(value: unknown, peer: string, keys: KeyHist
     h = parseStatement(value);
     const s = h.statement;
     if (s.author !== peer) throw new BadReceiptError(peer, `a receipt from ${peer} signed as ${s.author}`);
-    verifyStatementSignature(s, keys.keyAt(s.index).publicKey);
+    verifyHashedSignature(h, keys.keyAt(s.index).publicKey);
     validateStatement(s, { agreement, codebook: codebookFor(agreement.codebook) });
   } catch (e) {
     if (e instanceof ProtocolError) throw new BadReceiptError(peer, `${peer} returned a receipt that does not hold: ${e.rule}: ${e.message}`);

@@ -11,16 +11,17 @@
 import { codebookFor } from '../protocol/codebook.js';
 import { toHex } from '../protocol/encoding.js';
 import { FormatError, SignatureError, ValidationError } from '../protocol/errors.js';
-import { parseStatement, verifyStatementSignature, type HashedStatement, type Statement } from '../protocol/statement.js';
+import { parseStatement, verifyHashedSignature, type HashedStatement, type Statement } from '../protocol/statement.js';
 import { validateStatement } from '../protocol/statement-types.js';
 import type { Evidence, StoredReceipt } from '../storage/store.js';
 import { MAX_BATCH } from '../federation/paths.js';
 import type { NodeContext } from './node-context.js';
 import { ownAppended, signNextOwn } from './own-log.js';
 import { keyHistory, type KeyHistory } from './peer-keys.js';
-import { isReceiptOfOwn, needsReceipt, receiptDraft, receiptRecord } from './receipts.js';
+import { isReceiptOfOwn, needsReceipt, receiptDraft, receiptRecord, takeCheckedReceipt } from './receipts.js';
 import { hasRecoveredReceipt } from './own-log-recovery.js';
 import { Refusal } from './refusal.js';
+import type { Settling } from './settling.js';
 import { signedForm } from './sealing.js';
 import { hashedOf, storedOf } from './stored-form.js';
 
@@ -101,8 +102,10 @@ class Batch {
   }
 
   private verifySignature(h: HashedStatement): void {
+    // A receipt this node already checked when it came back in a push answer: same bytes, same key, same verdict.
+    if (takeCheckedReceipt(this.ctx, h.hash, this.keys.vkeyAt(h.statement.index))) return;
     try {
-      verifyStatementSignature(h.statement, this.keys.keyAt(h.statement.index).publicKey);
+      verifyHashedSignature(h, this.keys.keyAt(h.statement.index).publicKey);
     } catch (e) {
       if (!(e instanceof SignatureError)) throw e;
       this.keep('forged-statement', `${this.author}#${h.statement.index} is not signed by ${this.author}'s key`, { statement: h.statement });
@@ -165,12 +168,14 @@ class Batch {
 }
 
 export class Receiving {
-  constructor(private readonly ctx: NodeContext) {}
+  /** `settling`: the node's, to which answering a push is activity (background work waits for it to end). */
+  constructor(private readonly ctx: NodeContext, private readonly settling?: Settling) {}
 
   /** A push by `caller` of statements of `author`'s log: only the author pushes its own log. */
   async push(caller: string, author: string, body: unknown): Promise<ReceiveResult> {
     if (caller !== author) throw new Refusal(403, 'push.not-author', `${caller} cannot push ${author}'s log: each party pushes only its own`);
-    return this.receive(author, batchOf(body), caller);
+    const receive = (): Promise<ReceiveResult> => this.receive(author, batchOf(body), caller);
+    return this.settling ? this.settling.during(receive) : receive();
   }
 
   /** Checks and mirrors consecutive statements of `author`'s log, shown to this node by `reportedBy`. */

@@ -33,8 +33,8 @@ export interface ShownCheckpoint {
   cosignatures: StoredCosignature[];
 }
 
-/** Asks the log's own node to run the backfill of its statements (the core's puller); never throws. */
-export type BackfillRequest = (party: string) => void;
+/** `party`'s log has at least `wanted` statements, more than the mirror: have them pulled unless pushed soon; never throws. */
+export type BackfillRequest = (party: string, wanted: number) => void;
 
 export function isParty(ctx: NodeContext, party: string): boolean {
   return ctx.agreement.parties.some((p) => p.id === party);
@@ -164,7 +164,7 @@ export class SplitViewDetector {
     }
     if (!(await this.fitsHistory(reporter, shown))) return;
     await this.keep(reporter, shown);
-    if (log !== ctx.party && shown.checkpoint.size > ctx.tree(log).size) this.requestBackfill(log);
+    if (log !== ctx.party && shown.checkpoint.size > ctx.tree(log).size) this.requestBackfill(log, shown.checkpoint.size);
   }
 
   /**

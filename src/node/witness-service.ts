@@ -79,7 +79,7 @@ export class WitnessService {
     }
     const decision = await ctx.exclusive(() => this.decide(caller, request));
     raiseAlarms(ctx, decision.kept);
-    if (decision.size !== undefined && decision.size > ctx.tree(caller).size) this.requestBackfill(caller);
+    if (decision.size !== undefined && decision.size > ctx.tree(caller).size) this.requestBackfill(caller, decision.size);
     return decision.answer;
   }
 

@@ -241,6 +241,24 @@ export function verifyStatementSignature(statement: Statement, authorKey: Public
   }
 }
 
+/**
+ * Verifies the author's signature on a parsed statement, taking the signed bytes from its leaf (the canonical signed
+ * statement, from which the signature is cut where withSignature put it) instead of canonicalizing the statement
+ * again: the push path checks every statement this way. Throws SignatureError as verifyStatementSignature does.
+ */
+export function verifyHashedSignature(h: HashedStatement, authorKey: PublicKey): void {
+  verifyStatementSignature(h.statement, authorKey, signingBytesFromLeaf(h) ?? statementSigningBytes(h.statement));
+}
+
+/** The signed bytes cut from the leaf, or undefined when the leaf is not laid out as withSignature writes it. */
+function signingBytesFromLeaf(h: HashedStatement): Uint8Array | undefined {
+  const text = Buffer.from(h.leaf.buffer, h.leaf.byteOffset, h.leaf.byteLength).toString('utf8');
+  const at = text.lastIndexOf(',"time":');
+  const sig = `,"sig":${JSON.stringify(h.statement.sig)}`;
+  if (at < sig.length || text.slice(at - sig.length, at) !== sig) return undefined;
+  return Buffer.from(STATEMENT_SIGNING_PREFIX + text.slice(0, at - sig.length) + text.slice(at), 'utf8');
+}
+
 /** A reference to this statement, for another statement's `refs`. */
 export function refTo(s: HashedStatement): StatementRef {
   return { party: s.statement.author, index: s.statement.index, hash: s.hash };

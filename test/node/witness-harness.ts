@@ -136,6 +136,8 @@ export class TestNetwork {
     const witnessing = new Witnessing(ctx, {
       retryDelayMs: () => 1,
       backfill: async (p) => void backfills.push(p),
+      // The tests look at whether a backfill is asked for, not at how long the mirror waits for a push first.
+      mirrorGraceMs: 0,
       ...options,
     });
     const app = serveLogs(Fastify(), trees);

@@ -7,6 +7,7 @@ import { parseNote } from '../../src/protocol/signed-note.js';
 import { formatAddCheckpointRequest } from '../../src/protocol/witness.js';
 import { ADD_CHECKPOINT_PATH, CHECKPOINTS_PATH } from '../../src/federation/paths.js';
 import { forEachStore } from '../support/stores.js';
+import { until } from './core-network.js';
 import { addCheckpointBody, checkpointNote, grow, leaves, TestNetwork, type TestNode } from './witness-harness.js';
 
 function textOf(note: string): string {
@@ -98,6 +99,28 @@ forEachStore('witnessing, witness side', (makeStore) => {
     assert.deepEqual(b.backfills, []);
     assert.equal((await b.witnessing.addCheckpoint('a', addCheckpointBody(a, honest, 5))).status, 200);
     assert.deepEqual(b.backfills, ['a']);
+  });
+
+  it('lets the log\'s own push fill a mirror behind a checkpoint, and pulls only what is still missing after the grace, up to its size', async () => {
+    net = new TestNetwork(['a', 'b', 'c']);
+    const pulls: Array<[string, number]> = [];
+    b = await net.addNode('b', await makeStore(), { mirrorGraceMs: 150, backfill: async (party, wanted) => void pulls.push([party, wanted]) });
+    const a = net.party('a');
+    const mirror = b.trees.get('a')!;
+    const log = grow(new MerkleTree(), 'a', 3);
+    assert.equal((await b.witnessing.addCheckpoint('a', addCheckpointBody(a, log, 0))).status, 200);
+    // The push arrives within the grace: nothing is pulled, then or after it.
+    for (const h of leaves('a', 0, 3)) mirror.append(h);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(pulls, []);
+    grow(log, 'a', 4);
+    assert.equal((await b.witnessing.addCheckpoint('a', addCheckpointBody(a, log, 3))).status, 200);
+    assert.equal((await b.witnessing.addCheckpoint('a', addCheckpointBody(a, grow(log, 'a', 2), 7))).status, 200);
+    assert.deepEqual(pulls, [], 'no pull while the push may still come');
+    // Only part of it is pushed: the rest is pulled, once, up to the largest checkpoint shown meanwhile.
+    for (const h of leaves('a', 3, 2)) mirror.append(h);
+    await until('the pull of what the push did not bring', () => pulls.length > 0);
+    assert.deepEqual(pulls, [['a', 9]]);
   });
 
   it('serves add-checkpoint and the gossip view over HTTP, the caller being the pinned peer', async () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createHash, verify as nodeVerify, createPublicKey } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { checkEnvelope, parseStatement, signStatement, statementDigest, verifyStatementSignature, type Statement, type UnsignedStatement } from '../../src/protocol/statement.js';
+import { checkEnvelope, parseStatement, signStatement, statementDigest, verifyHashedSignature, verifyStatementSignature, type Statement, type UnsignedStatement } from '../../src/protocol/statement.js';
 import { isCanonicalTextOf } from '../../src/protocol/canonical.js';
 import { FormatError, SignatureError } from '../../src/protocol/errors.js';
 import { testParty } from '../support/log-builder.js';
@@ -44,6 +44,21 @@ describe('signing and hashing, checked against the definitions in docs/protocol.
       assert.throws(() => verifyStatementSignature(changed, avalon.key.publicKey), SignatureError);
     }
     verifyStatementSignature(s, avalon.key.publicKey);
+  });
+
+  test('the push path checks the signature on the bytes cut from the leaf, with the same verdict as canonicalizing again', () => {
+    const s = signStatement(base, avalon.key).statement;
+    verifyHashedSignature(parseStatement(JSON.stringify(s)), avalon.key.publicKey);
+    for (const changed of [{ ...s, index: 8 }, { ...s, to: ['cordovia'] }, { ...s, body: { ...s.body, severity: 'low' } }, { ...s, case: null }]) {
+      assert.throws(() => verifyHashedSignature(parseStatement(changed), avalon.key.publicKey), SignatureError);
+    }
+    // Bodies that look like the envelope's own fields, in any order, and any text: the cut still finds the signature.
+    fc.assert(fc.property(fc.dictionary(fc.constantFrom('time', 'sig', 'zz', 'a', ',"time":'), fc.string()), fc.string(), (body, summary) => {
+      const signed = signStatement({ ...base, body: { ...body, summary } }, avalon.key).statement;
+      const parsed = parseStatement(JSON.parse(JSON.stringify(signed)) as unknown);
+      verifyHashedSignature(parsed, avalon.key.publicKey);
+      assert.throws(() => verifyHashedSignature(parseStatement({ ...signed, body: { ...signed.body, extra: 1 } }), avalon.key.publicKey), SignatureError);
+    }), { numRuns: 200 });
   });
 });
 
