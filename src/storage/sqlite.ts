@@ -17,7 +17,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import {
   CompiledQuery, type DatabaseConnection, type DialectAdapter, type Driver, type QueryResult, SqliteAdapter, Kysely, SqliteDialect, type SqliteDialectConfig, SqliteDriver, type SqliteDatabase,
 } from 'kysely';
-import { KyselyStore, type Durability } from './kysely-store.js';
+import { KyselyStore } from './kysely-store.js';
 import type { Database } from './schema.js';
 import type { Store } from './store.js';
 import { WalSync, type SyncFile } from './wal-sync.js';
@@ -40,11 +40,7 @@ export function openSqliteStore(file: string, options: SqliteOptions = {}): Stor
   database.pragma('foreign_keys = ON');
   const wal = options.durable === false ? undefined : new WalSync(`${file}-wal`, options.syncFile);
   const dialect = new DurableSqliteDialect({ database: keepingPrepared(database) }, database, wal);
-  return new KyselyStore(new Kysely<Database>({ dialect }), 'sqlite', wal ? { durability: walDurability(wal) } : {});
-}
-
-function walDurability(wal: WalSync): Durability {
-  return { deferCommit: () => wal.deferCommit(), sync: () => wal.sync(), close: () => wal.close() };
+  return new KyselyStore(new Kysely<Database>({ dialect }), 'sqlite', wal ? { durability: wal } : {});
 }
 
 /** How many distinct SQL texts stay prepared (the store sends a few dozen; multi-row inserts vary with the row count). */
