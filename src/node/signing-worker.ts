@@ -14,7 +14,7 @@ import type { SigningJob, SigningResult } from './signing-pool.js';
 
 const key = signingKeyFromSeed((workerData as { seed: Uint8Array }).seed);
 
-function signAll(job: SigningJob): SigningResult & { error?: undefined } {
+function signAll(job: SigningJob): Extract<SigningResult, { sigs: string[] }> {
   // Fresh from JSON.parse, so nothing but JSON: canonicalJsonOfParsed skips the walk canonicalJson does.
   const parts: SignatureParts[] = (JSON.parse(job.statements) as unknown[]).map((s) => signCanonical(canonicalJsonOfParsed(s), key));
   const leaves = new Uint8Array(parts.reduce((n, p) => n + p.leaf.length, 0));

@@ -164,8 +164,7 @@ export function signCanonical(unsignedText: string, key: SigningKey): SignatureP
 
 /** The signed statement from the unsigned one and what signCanonical made of its text. */
 export function withSignatureParts(unsigned: UnsignedStatement, parts: SignatureParts): HashedStatement {
-  const { sig: _old, ...rest } = unsigned as Statement;
-  return { statement: { ...rest, sig: parts.sig }, leaf: parts.leaf, leafHash: parts.leafHash, hash: toHex(parts.leafHash) };
+  return { statement: { ...unsigned, sig: parts.sig }, leaf: parts.leaf, leafHash: parts.leafHash, hash: toHex(parts.leafHash) };
 }
 
 /** Computes a signed statement's leaf and hash (no signature check). */
